@@ -1,0 +1,32 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "recount",
+    products: [
+        .executable(name: "recount", targets: ["recount"]),
+        .library(name: "RecountCore", targets: ["RecountCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto"),
+        .target(
+            name: "RecountCore",
+            dependencies: ["CZlib", "CLibCrypto", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "recount",
+            dependencies: ["RecountCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RecountCoreTests", dependencies: ["RecountCore"]),
+        .testTarget(
+            name: "RecountCLITests",
+            dependencies: ["recount", "RecountCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,94 @@
+/// An exact rational amount of micros: `numerator / denominator` micros, denominator > 0.
+///
+/// Rating adds terms like `n × increment × rate / per` whose value is not a whole number of
+/// micros (0.20 per 60 s charged for 1 s); they stay exact here until `rounded` is applied once.
+///
+/// Values are not reduced on every operation (a gcd per rated record would cost more than the
+/// rating): equality compares cross products, and `+` reduces only when the denominator grows large.
+public struct ExactAmount: Equatable, Sendable {
+    public private(set) var numerator: Int128
+    public private(set) var denominator: Int128
+
+    public static let zero = ExactAmount(numerator: 0, denominator: 1)
+
+    public init(_ money: Money) {
+        numerator = Int128(money.micros)
+        denominator = 1
+    }
+
+    public init(numerator: Int128, denominator: Int128) {
+        precondition(denominator != 0, "denominator must not be zero")
+        let sign: Int128 = denominator < 0 ? -1 : 1
+        self.numerator = sign * numerator
+        self.denominator = sign * denominator
+    }
+
+    public static func == (lhs: ExactAmount, rhs: ExactAmount) -> Bool {
+        lhs.numerator * rhs.denominator == rhs.numerator * lhs.denominator
+    }
+
+    /// The same value with numerator and denominator divided by their gcd.
+    public func reduced() -> ExactAmount {
+        let divisor = Int128(Self.gcd(numerator.magnitude, denominator.magnitude))
+        return ExactAmount(numerator: numerator / divisor, denominator: denominator / divisor)
+    }
+
+    /// `money × multiplier / divisor`, exactly (`rate × seconds / per`).
+    public init(_ money: Money, times multiplier: Int64, over divisor: Int64) {
+        self.init(numerator: Int128(money.micros) * Int128(multiplier), denominator: Int128(divisor))
+    }
+
+    public static func + (lhs: ExactAmount, rhs: ExactAmount) -> ExactAmount {
+        if lhs.denominator == rhs.denominator {
+            return ExactAmount(numerator: lhs.numerator + rhs.numerator, denominator: lhs.denominator)
+        }
+        let sum = ExactAmount(
+            numerator: lhs.numerator * rhs.denominator + rhs.numerator * lhs.denominator,
+            denominator: lhs.denominator * rhs.denominator)
+        return sum.denominator > (1 << 60) ? sum.reduced() : sum
+    }
+
+    public static func += (lhs: inout ExactAmount, rhs: ExactAmount) { lhs = lhs + rhs }
+
+    /// `self × factor`, exactly (refund = refund_factor × overcharge).
+    public func times(_ factor: Money) -> ExactAmount {
+        ExactAmount(numerator: numerator * Int128(factor.micros), denominator: denominator * Int128(Money.scale))
+            .reduced()
+    }
+
+    /// The one rounding: to a whole number of `precision` grains, symmetric for negatives.
+    public func rounded(_ precision: AmountPrecision, _ mode: RoundingMode) -> Money {
+        let grainDenominator = denominator * Int128(precision.grainMicros)
+        let magnitude = numerator.magnitude
+        let divisor = grainDenominator.magnitude
+        var grains = magnitude / divisor
+        let remainder = magnitude % divisor
+        switch mode {
+        case .down: break
+        case .up: if remainder != 0 { grains += 1 }
+        case .halfUp: if remainder * 2 >= divisor { grains += 1 }
+        }
+        let micros = Int64(grains) * precision.grainMicros
+        return Money(micros: numerator < 0 ? -micros : micros)
+    }
+
+    /// Rounded once and written with exactly the precision's digits (`0.220`, `-3.500`, `12`).
+    public func formatted(_ precision: AmountPrecision, _ mode: RoundingMode) -> String {
+        let micros = rounded(precision, mode).micros
+        var text = micros < 0 ? "-" : ""
+        let magnitude = micros.magnitude
+        text += String(magnitude / UInt64(Money.scale))
+        if precision.fractionDigits > 0 {
+            var fraction = String(magnitude % UInt64(Money.scale))
+            fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+            text += "." + fraction.prefix(precision.fractionDigits)
+        }
+        return text
+    }
+
+    private static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        var (a, b) = (a, b)
+        while b != 0 { (a, b) = (b, a % b) }
+        return a == 0 ? 1 : a
+    }
+}

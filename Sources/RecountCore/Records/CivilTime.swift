@@ -1,0 +1,86 @@
+/// Calendar arithmetic on the proleptic Gregorian calendar, done with integers so the hot path
+/// never touches Foundation's calendar. Days count from 1970-01-01 (day 0, a Thursday).
+public enum CivilTime {
+    public static let secondsPerDay: Int64 = 86_400
+
+    /// Days since 1970-01-01 of a civil date (Howard Hinnant's `days_from_civil`).
+    @inlinable
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date of a day number (`civil_from_days`).
+    @inlinable
+    public static func date(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (month <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, month, day)
+    }
+
+    @inlinable
+    public static func isLeap(_ year: Int64) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+
+    @inlinable
+    public static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Floor division, so instants before 1970 still fall on the right day.
+    @inlinable
+    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// Monday = 0 … Sunday = 6 of a day number.
+    @inlinable
+    public static func weekday(days: Int64) -> Int {
+        Int(((days + 3) % 7 + 7) % 7)
+    }
+
+    /// `YYYY-MM` of a day number as the integer YYYYMM (cycles sort and print from it).
+    @inlinable
+    public static func cycle(days: Int64) -> Int32 {
+        let date = date(days: days)
+        return Int32(date.year * 100 + date.month)
+    }
+
+    public static func formatCycle(_ cycle: Int32) -> String {
+        let year = cycle / 100, month = cycle % 100
+        return pad(Int(year), 4) + "-" + pad(Int(month), 2)
+    }
+
+    public static func formatDate(days: Int64) -> String {
+        let date = date(days: days)
+        return pad(Int(date.year), 4) + "-" + pad(Int(date.month), 2) + "-" + pad(Int(date.day), 2)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` of an instant.
+    public static func formatInstantUTC(_ epochSeconds: Int64) -> String {
+        let days = floorDiv(epochSeconds, secondsPerDay)
+        let second = epochSeconds - days * secondsPerDay
+        return formatDate(days: days) + "T" + pad(Int(second / 3600), 2) + ":" + pad(Int(second / 60 % 60), 2) + ":"
+            + pad(Int(second % 60), 2) + "Z"
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}
