@@ -1,0 +1,11 @@
+import ArgumentParser
+import RecountCore
+
+@main
+struct Recount: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recount",
+        abstract: "Audit telecom billing records against the filed tariffs and compute the double refund owed.",
+        version: RecountVersion.current,
+        subcommands: [])
+}
