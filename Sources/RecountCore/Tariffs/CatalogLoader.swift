@@ -30,7 +30,7 @@ struct CatalogLoader {
         guard let root = try YAMLDocument.compose(yaml, file: file) else {
             throw .invalid(file: file, path: "", line: 0, reason: "the catalog is empty")
         }
-        let fields = try YAMLFields(root, path: "", allowed: Self.catalogFields, what: "a catalog", file: file)
+        let fields = try YAMLFields(root, path: "", allowed: Self.catalogFields, what: "the catalog", file: file)
         let currency = try fields.name("currency")
         var timezoneOffset: Int64 = 0
         if let text = try fields.text("timezone") {
@@ -74,10 +74,10 @@ struct CatalogLoader {
     // MARK: Plans
 
     private func plan(_ node: Node, path: String) throws(CatalogError) -> PlanVersion {
-        let fields = try YAMLFields(node, path: path, allowed: Self.planFields, what: "plans", file: file)
+        let fields = try YAMLFields(node, path: path, allowed: Self.planFields, what: "a plan", file: file)
         let id = try fields.name("id")
         let name = try fields.text("name") ?? ""
-        let approval = try fields.approval("plan")
+        let approval = try fields.approval("a plan")
         let (from, to) = try period(fields)
         var bandRule = BandRule.start
         if let text = try fields.text("band_rule") {
@@ -120,7 +120,7 @@ struct CatalogLoader {
     }
 
     private func voiceRule(_ node: Node, path: String) throws(CatalogError) -> VoiceRule {
-        let fields = try YAMLFields(node, path: path, allowed: Self.voiceFields, what: "voice rules", file: file)
+        let fields = try YAMLFields(node, path: path, allowed: Self.voiceFields, what: "a voice rule", file: file)
         let destinations = try fields.destinations()
         var bands: [Band] = []
         if fields.optional("bands") != nil {
@@ -165,7 +165,7 @@ struct CatalogLoader {
     }
 
     private func step(_ node: Node, path: String) throws(CatalogError) -> (Step, YAMLFields) {
-        let fields = try YAMLFields(node, path: path, allowed: Self.stepFields, what: "steps", file: file)
+        let fields = try YAMLFields(node, path: path, allowed: Self.stepFields, what: "a step", file: file)
         _ = try fields.required("after")
         let after = try fields.duration("after") ?? 0
         let increment = try fields.positiveDuration("increment")
@@ -176,7 +176,7 @@ struct CatalogLoader {
     }
 
     private func band(_ node: Node, path: String) throws(CatalogError) -> Band {
-        let fields = try YAMLFields(node, path: path, allowed: Self.bandFields, what: "bands", file: file)
+        let fields = try YAMLFields(node, path: path, allowed: Self.bandFields, what: "a band", file: file)
         var days = Band.everyDay
         if fields.optional("days") != nil {
             let items = try fields.list("days")
@@ -204,7 +204,7 @@ struct CatalogLoader {
 
     private func smsRule(_ node: Node, path: String) throws(CatalogError) -> SMSRule {
         let fields = try YAMLFields(
-            node, path: path, allowed: Self.smsFields, what: "sms rules", file: file)
+            node, path: path, allowed: Self.smsFields, what: "an sms rule", file: file)
         let destinations = try fields.destinations()
         _ = try fields.required("rate")
         let rate = try fields.amount("rate") ?? .zero
@@ -213,7 +213,7 @@ struct CatalogLoader {
 
     private func dataRule(_ node: Node, path: String) throws(CatalogError) -> DataRule {
         let fields = try YAMLFields(
-            node, path: path, allowed: Self.dataFields, what: "data rules", file: file)
+            node, path: path, allowed: Self.dataFields, what: "a data rule", file: file)
         let increment = try fields.positiveBytes("increment")
         _ = try fields.required("rate")
         let rate = try fields.amount("rate") ?? .zero
@@ -224,10 +224,10 @@ struct CatalogLoader {
     // MARK: Items
 
     private func item(_ node: Node, path: String) throws(CatalogError) -> ItemVersion {
-        let fields = try YAMLFields(node, path: path, allowed: Self.itemFields, what: "items", file: file)
+        let fields = try YAMLFields(node, path: path, allowed: Self.itemFields, what: "an item", file: file)
         let code = try fields.name("code")
         let name = try fields.text("name") ?? ""
-        let approval = try fields.approval("item")
+        let approval = try fields.approval("an item")
         _ = try fields.required("amount")
         let amount = try fields.amount("amount") ?? .zero
         let (from, to) = try period(fields)

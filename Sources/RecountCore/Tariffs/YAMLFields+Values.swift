@@ -66,9 +66,9 @@ extension YAMLFields {
         }
     }
 
-    /// A filing number: present and non-empty, else the plan or item is not filed.
+    /// A filing number: present and non-empty, else the plan or item is not filed. `what`: `a plan`.
     func approval(_ what: String) throws(CatalogError) -> String {
-        let hint = "a \(what) without a filing number is not filed"
+        let hint = "\(what) without a filing number is not filed"
         let text = try requiredText("approval", hint: hint)
         guard !text.isBlank else { throw error("approval", "empty approval (\(hint))") }
         return text

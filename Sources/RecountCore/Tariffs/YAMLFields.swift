@@ -8,13 +8,13 @@ struct YAMLFields {
     let node: Node
     private var values: [String: Node] = [:]
 
-    /// `what` names the mapping in the unknown-field hint (`voice rules take only …`).
+    /// `what` names the mapping in messages (`a voice rule` → "a voice rule takes only …").
     init(_ node: Node, path: String, allowed: [String], what: String, file: String) throws(CatalogError) {
         self.file = file
         self.path = path
         self.node = node
         guard let mapping = node.mapping else {
-            throw YAMLFields.error(file, path, node, "expected a mapping of fields (\(what))")
+            throw YAMLFields.error(file, path, node, "expected \(what) (a mapping of fields)")
         }
         for (key, value) in mapping {
             guard let name = key.scalar?.string else {
@@ -30,7 +30,7 @@ struct YAMLFields {
             guard allowed.contains(name) else {
                 throw YAMLFields.error(
                     file, YAMLFields.join(path, name), key,
-                    "unknown field (\(what) take only \(allowed.joined(separator: ", ")))")
+                    "unknown field (\(what) takes only \(allowed.joined(separator: ", ")))")
             }
             values[name] = value
         }
