@@ -91,15 +91,7 @@ public enum AuditRun {
             let record = try decoder.decode(row)
             let order = RecordOrder.make(job.position, record: recordIndex)
             recordIndex += 1
-            keys.offsets.append(UInt32(writer.bytes.count))
-            UsageKey.write(record, order: order, into: &writer)
-            keys.recordIDHashes.append(UsageKey.recordIDHash(record.recordID))
-            keys.contentHashes.append(
-                record.service == .sms
-                    ? 0
-                    : UsageKey.contentHash(
-                        account: record.account, service: record.service, start: record.start,
-                        destination: record.destination, duration: record.durationSeconds, volume: record.volumeBytes))
+            keys.append(record, order: order, writer: &writer)
             if let verdict = judge.judge(record) {
                 findings.append(
                     Finding(

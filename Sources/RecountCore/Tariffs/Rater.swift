@@ -4,15 +4,29 @@
 /// byte-keyed hash table and the destination through a digit trie, accumulates the cost as
 /// one integer numerator over a per-version denominator, and rounds once. On the success
 /// path it neither allocates nor builds a `String`. Immutable, so workers share one instance.
-public final class Rater: Sendable {
+public final class Rater: @unchecked Sendable {
     public let catalog: TariffCatalog
     private let grainMicros: Int64
     private let rounding: RoundingMode
+    /// The plan versions in storage that never moves: `plans[i].pointee.…` reads a version in
+    /// place, where `catalog.plans[i]` would copy the struct and retain every array inside it
+    /// (measured: a quarter of the audit's time, and refcount traffic shared between workers).
+    /// Immutable after init, so sharing it across threads is safe.
+    private let plans: UnsafeMutablePointer<PlanVersion>
+    private let planCount: Int
 
     public init(catalog: TariffCatalog) {
         self.catalog = catalog
         self.grainMicros = catalog.precision.grainMicros
         self.rounding = catalog.rounding
+        planCount = catalog.plans.count
+        plans = .allocate(capacity: max(planCount, 1))
+        plans.initialize(from: catalog.plans, count: planCount)
+    }
+
+    deinit {
+        plans.deinitialize(count: planCount)
+        plans.deallocate()
     }
 
     public func rate(_ event: UsageEvent) -> Rating {
@@ -22,7 +36,7 @@ public final class Rater: Sendable {
         }
         let localStart = event.start + catalog.timezoneOffset
         let localDay = CivilTime.floorDiv(localStart, CivilTime.secondsPerDay)
-        guard let version = catalog.planVersionIndex(in: versions, localDay: localDay) else {
+        guard let version = versions.first(where: { (plans + $0).pointee.isInForce(localDay: localDay) }) else {
             return .unfiled(
                 reason: "plan \(Self.text(event.planID)) not in force on \(CivilTime.formatDate(days: localDay))")
         }
@@ -34,51 +48,52 @@ public final class Rater: Sendable {
     }
 
     private func rateVoice(_ event: UsageEvent, version: Int, localStart: Int64) -> Rating {
-        let plan = catalog.plans[version]
+        let plan = plans + version
         let outcome =
-            plan.bandRule == .split
-            ? plan.voiceTariff.rateSplit(
+            plan.pointee.bandRule == .split
+            ? plan.pointee.voiceTariff.rateSplit(
                 destination: event.destination, localStart: localStart, duration: event.durationSeconds)
-            : plan.voiceTariff.rateAtStart(
+            : plan.pointee.voiceTariff.rateAtStart(
                 destination: event.destination, localStart: localStart, duration: event.durationSeconds)
         switch outcome {
         case .rated(let quantity, let numerator):
-            return rated(quantity, numerator, over: plan.voiceTariff.denominator, plan: plan)
+            return rated(quantity, numerator, over: plan.pointee.voiceTariff.denominator, plan: plan)
         case .uncovered(let elapsed):
             let local = localStart + elapsed
             let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
             let dayName = Band.dayNames[CivilTime.weekday(days: day)]
             let destination = event.destination.isEmpty ? "an empty destination" : "destination \(Self.text(event.destination))"
             return .unfiled(
-                reason: "no voice rule of plan \(plan.id) covers \(destination) at "
+                reason: "no voice rule of plan \(plan.pointee.id) covers \(destination) at "
                     + "\(dayName.prefix(1).uppercased() + dayName.dropFirst()) \(Band.clock(local - day * CivilTime.secondsPerDay))")
         }
     }
 
     /// §3.2: one message at the rate of the longest matching prefix, rounded once.
     private func rateSMS(_ event: UsageEvent, version: Int) -> Rating {
-        let plan = catalog.plans[version]
-        let rule = plan.smsPrefixes.longestMatch(event.destination) { _ in true }
+        let plan = plans + version
+        let rule = plan.pointee.smsPrefixes.longestMatch(event.destination) { _ in true }
         if rule < 0 {
             let destination = event.destination.isEmpty ? "an empty destination" : "destination \(Self.text(event.destination))"
-            return .unfiled(reason: "no sms rule of plan \(plan.id) covers \(destination)")
+            return .unfiled(reason: "no sms rule of plan \(plan.pointee.id) covers \(destination)")
         }
-        return rated(1, Int128(plan.sms[rule].rate.micros), over: 1, plan: plan)
+        return rated(1, Int128(plan.pointee.sms[rule].rate.micros), over: 1, plan: plan)
     }
 
     /// §3.3: whole increments of bytes at `rate / per`; 0 bytes cost nothing.
     private func rateData(_ event: UsageEvent, version: Int) -> Rating {
-        let plan = catalog.plans[version]
-        guard let rule = plan.data else { return .unfiled(reason: "plan \(plan.id) has no data rule") }
+        let plan = plans + version
+        guard let rule = plan.pointee.data else { return .unfiled(reason: "plan \(plan.pointee.id) has no data rule") }
         if event.volumeBytes <= 0 { return .rated(quantity: 0, amount: .zero) }
         let quantity = (event.volumeBytes + rule.increment - 1) / rule.increment * rule.increment
         return rated(quantity, Int128(quantity) * Int128(rule.rate.micros), over: rule.per, plan: plan)
     }
 
     @inline(__always)
-    private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64, plan: PlanVersion) -> Rating {
+    private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64,
+                       plan: UnsafeMutablePointer<PlanVersion>) -> Rating {
         guard let amount = round(numerator, over: denominator) else {
-            return .unfiled(reason: "expected amount under plan \(plan.id) is too large to represent")
+            return .unfiled(reason: "expected amount under plan \(plan.pointee.id) is too large to represent")
         }
         return .rated(quantity: quantity, amount: amount)
     }
