@@ -274,6 +274,27 @@ final class SeenFiles: @unchecked Sendable {
         }
     }
 
+    /// A quote that never closes in a file larger than the chunker's record limit (64 MiB) aborts
+    /// with the line the runaway record starts on, not a silent partial read.
+    @Test(arguments: [1, 2], [64, 1 << 20])
+    func runawayQuoteAbortsWithItsLine(threads: Int, chunkSize: Int) throws {
+        let folder = TempFolder()
+        var fixture = RejectFixture()
+        for index in 0..<10 { fixture.add(RejectFixture.row(index, note: index % 3 == 0 ? "a\nb" : "n")) }
+        let line = fixture.line
+        let path = folder.write("runaway.csv", fixture.text + "r99,\"never closed\n")
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        let block = Data(String(repeating: "x,y,z\n", count: 1 << 16).utf8)
+        for _ in 0..<(((64 << 20) / block.count) + 2) { handle.write(block) }
+        handle.closeFile()
+        #expect(throws: InputError.recordTooLong(file: path, line: line, limit: 64 << 20)) {
+            try Validation.run(
+                files: [InputFile(kind: .usage, path: path)],
+                options: PipelineOptions(threads: threads, chunkSize: chunkSize, maxRejects: 1_000_000))
+        }
+    }
+
     /// The first failure reported is the first in input order: files in the order given.
     @Test(arguments: threadCounts, [1, 64, 1 << 20])
     func firstFailureInInputOrder(threads: Int, chunkSize: Int) throws {
