@@ -115,16 +115,22 @@ private func row(_ id: Int, start: String = "2026-10-05T10:00:00", amount: Strin
         // r2's destination holds a newline: digits check fails on line 3 (the record's first line).
         #expect(strict.stderr.hasPrefix("recount: \(usage):3: destination: "), "\(strict.stderr)")
 
-        let one = try recount(["validate", "--usage", usage, "--threads", threads, "--max-rejects", "1", "--chunk-size", chunkSize])
+        let one = try recount([
+            "validate", "--usage", usage, "--threads", threads, "--max-rejects", "1", "--chunk-size", chunkSize,
+        ])
         #expect(one.status == 2)
         #expect(one.stderr.hasPrefix("recount: \(usage):6: start: "), "\(one.stderr)")
         #expect(one.stderr.contains("exceeds --max-rejects 1"))
 
-        let two = try recount(["validate", "--usage", usage, "--threads", threads, "--max-rejects", "2", "--chunk-size", chunkSize])
+        let two = try recount([
+            "validate", "--usage", usage, "--threads", threads, "--max-rejects", "2", "--chunk-size", chunkSize,
+        ])
         #expect(two.status == 2)
         #expect(two.stderr.hasPrefix("recount: \(usage):8: billed_amount: "), "\(two.stderr)")
 
-        let three = try recount(["validate", "--usage", usage, "--threads", threads, "--max-rejects", "3", "--chunk-size", chunkSize])
+        let three = try recount([
+            "validate", "--usage", usage, "--threads", threads, "--max-rejects", "3", "--chunk-size", chunkSize,
+        ])
         #expect(three.status == 0, "\(three.stderr)")
         #expect(three.stdout.contains("1 files, 7 rows, 3 rejected"))
     }

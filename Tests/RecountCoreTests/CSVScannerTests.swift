@@ -69,7 +69,8 @@ private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], line
     }
 
     @Test func lastLineWithoutNewline() {
-        #expect(scan("a,b\nc,d").items == [.record(line: 0, fields: ["a", "b"]), .record(line: 1, fields: ["c", "d"])])
+        #expect(
+            scan("a,b\nc,d").items == [.record(line: 0, fields: ["a", "b"]), .record(line: 1, fields: ["c", "d"])])
         #expect(scan("a,b\nc,\"d\"").items.last == .record(line: 1, fields: ["c", "d"]))
         #expect(scan("a,b\nc,").items.last == .record(line: 1, fields: ["c", ""]))
         #expect(scan("a,b\nc,d\r").items.last == .record(line: 1, fields: ["c", "d"]))
@@ -80,7 +81,7 @@ private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], line
         let (items, lines) = scan("a,b\"c,d\nnext,1\n")
         #expect(
             items == [
-                .malformed(line: 0, reason: "stray quote inside an unquoted field", raw: "a,b\"c,d\nnext,1"),
+                .malformed(line: 0, reason: "stray quote inside an unquoted field", raw: "a,b\"c,d\nnext,1")
             ])
         // The stray quote opens a "quoted" region to the end: one malformed record, by the chunker's parity rule.
         #expect(lines == 2)
@@ -150,7 +151,8 @@ private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], line
         let header = usageColumns.joined(separator: ",")
         let good = "r1,acc,P01,voice,2026-10-05T10:00:00Z,60,0,8613,60,0.20,,note"
         let path = folder.write(
-            "u.csv", header + "\n" + good + "\n" + good + ",extra\n\"multi\nline\"," + good + "\nshort,row\n" + good + "\n")
+            "u.csv",
+            header + "\n" + good + "\n" + good + ",extra\n\"multi\nline\"," + good + "\nshort,row\n" + good + "\n")
         let report = try Validation.run(
             files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 1, maxRejects: 10))
         #expect(report.rejects.map(\.line) == [3, 4, 6])

@@ -35,7 +35,9 @@ enum SlowCalendar {
 }
 
 @Suite struct CivilTimeTests {
-    @Test(arguments: [1, 4, 100, 399, 400, 1582, 1600, 1700, 1899, 1900, 1969, 1970, 1971, 2000, 2024, 2026, 2100, 9999])
+    @Test(arguments: [
+        1, 4, 100, 399, 400, 1582, 1600, 1700, 1899, 1900, 1969, 1970, 1971, 2000, 2024, 2026, 2100, 9999,
+    ])
     func daysMatchSlowCalendar(year: Int) {
         let year = Int64(year)
         for month in Int64(1)...12 {

@@ -100,9 +100,12 @@ private func date(_ text: String) -> Int64? { FieldDecoder.withBytes(text) { Fie
         let suffix = sign + String(format: "%02d:%02d", magnitude / 60, magnitude % 60)
         var random = SeededRandom(seed: UInt64(offsetMinutes + 10_000))
         for _ in 0..<200 {
-            let y = Int64(1 + random.next() % 9999), mo = Int64(1 + random.next() % 12)
+            let y = Int64(1 + random.next() % 9999)
+            let mo = Int64(1 + random.next() % 12)
             let d = Int64(1 + random.next() % UInt64(SlowCalendar.monthLength(y, mo)))
-            let h = Int64(random.next() % 24), mi = Int64(random.next() % 60), s = Int64(random.next() % 60)
+            let h = Int64(random.next() % 24)
+            let mi = Int64(random.next() % 60)
+            let s = Int64(random.next() % 60)
             let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s)
             let local = SlowCalendar.seconds(y, mo, d, h, mi, s)
             let offset = Int64(offsetMinutes * 60)
@@ -144,7 +147,9 @@ private func date(_ text: String) -> Int64? { FieldDecoder.withBytes(text) { Fie
         #expect(integer("123456789012345678") == 123_456_789_012_345_678)
     }
 
-    @Test(arguments: ["", "2026-13", "2026-00", "2026-1", "26-10", "2026/10", "2026-10-01", "2026-1a", "202610", " 2026-10"])
+    @Test(arguments: [
+        "", "2026-13", "2026-00", "2026-1", "26-10", "2026/10", "2026-10-01", "2026-1a", "202610", " 2026-10",
+    ])
     func malformedCycle(_ text: String) {
         #expect(cycle(text) == nil)
     }
@@ -156,7 +161,9 @@ private func date(_ text: String) -> Int64? { FieldDecoder.withBytes(text) { Fie
         #expect(cycle("0001-01") == 101)
     }
 
-    @Test(arguments: ["", "2026-02-29", "2026-13-01", "2026-1-01", "2026-10-5", "20261005", "2026-10-05T", "2026-10-05 "])
+    @Test(arguments: [
+        "", "2026-02-29", "2026-13-01", "2026-1-01", "2026-10-5", "20261005", "2026-10-05T", "2026-10-05 ",
+    ])
     func malformedDate(_ text: String) {
         #expect(date(text) == nil)
     }

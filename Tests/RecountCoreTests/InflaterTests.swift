@@ -45,7 +45,9 @@ import Testing
     @Test(arguments: [1, 3, 4096, 1 << 20])
     func multiMemberGzipReadsWhole(blockSize: Int) throws {
         let folder = TempFolder()
-        let parts = [Self.sampleCSV(rows: 40, seed: 1), Array("r-a,b\nr-c,d\n".utf8), Self.sampleCSV(rows: 70, seed: 3)]
+        let parts = [
+            Self.sampleCSV(rows: 40, seed: 1), Array("r-a,b\nr-c,d\n".utf8), Self.sampleCSV(rows: 70, seed: 3),
+        ]
         let path = folder.writeGzip("multi.csv.gz", members: parts)
         #expect(try inflateWhole(path, blockSize: blockSize) == parts.flatMap { $0 })
         // An empty member in between is still a member.
@@ -118,12 +120,14 @@ import Testing
                 // Zero bytes is a plain empty file: no header.
                 #expect(try inflateWhole(path).isEmpty)
                 #expect(throws: InputError.emptyFile(file: path)) {
-                    try Validation.run(files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 1))
+                    try Validation.run(
+                        files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 1))
                 }
             case 1:
                 // One byte (0x1f) cannot be gzip's two-byte magic: it is plain text, and not a header.
                 #expect(throws: InputError.self) {
-                    try Validation.run(files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 1))
+                    try Validation.run(
+                        files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 1))
                 }
             default:
                 #expect(throws: InputError.truncatedGzip(file: path, compressedOffset: cut), "cut at \(cut)") {
@@ -131,7 +135,8 @@ import Testing
                 }
                 #expect(throws: InputError.truncatedGzip(file: path, compressedOffset: cut), "cut at \(cut)") {
                     try Validation.run(
-                        files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 2, chunkSize: 16))
+                        files: [InputFile(kind: .usage, path: path)],
+                        options: PipelineOptions(threads: 2, chunkSize: 16))
                 }
             }
         }
@@ -172,7 +177,8 @@ import Testing
             do {
                 let out = try inflateWhole(path)
                 #expect(out == data, "flip at \(position) (mask \(mask)) read different data without an error")
-                let unchecked = (4...9).contains(position) || (position == 3 && mask == 0x01)
+                let unchecked =
+                    (4...9).contains(position) || (position == 3 && mask == 0x01)
                     || position == whole.count - 9
                 #expect(unchecked, "flip at \(position) (mask \(mask)) was not detected")
             } catch {
@@ -223,7 +229,8 @@ import Testing
     @Test func magicThenJunkIsAnError() throws {
         let folder = TempFolder()
         let gzip = TestGzip.compress(Self.sampleCSV(rows: 5))
-        let path = folder.write("junk.gz", gzip + [0x1f, 0x8b, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09])
+        let path = folder.write(
+            "junk.gz", gzip + [0x1f, 0x8b, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09])
         #expect(throws: InputError.self) { try inflateWhole(path) }
     }
 
@@ -232,12 +239,14 @@ import Testing
         let folder = TempFolder()
         let data = Self.sampleCSV(rows: 400)
         let path =
-            gzip ? folder.writeGzip("h.csv.gz", members: [Array(data[0..<5000]), Array(data[5000...])])
+            gzip
+            ? folder.writeGzip("h.csv.gz", members: [Array(data[0..<5000]), Array(data[5000...])])
             : folder.write("h.csv", data)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         for chunkSize in [64, 1 << 20] {
             let report = try Validation.run(
-                files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 2, chunkSize: chunkSize))
+                files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 2, chunkSize: chunkSize)
+            )
             let stats = report.files[0]
             #expect(stats.sha256 == TestProcess.sha256sum(path))
             #expect(stats.sha256.count == 64)

@@ -114,14 +114,18 @@ final class SeenFiles: @unchecked Sendable {
     func rowsMatchReference(threads: Int, chunkSize: Int) throws {
         let folder = TempFolder()
         let generated = CSVCase.generated.bytes
-        let bom: [UInt8] = [0xef, 0xbb, 0xbf] + Array((usageColumns.joined(separator: ",") + "\r\n").utf8)
-            + Array(String(decoding: CSVCase.generated.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1)[1].utf8)
+        let bom: [UInt8] =
+            [0xef, 0xbb, 0xbf] + Array((usageColumns.joined(separator: ",") + "\r\n").utf8)
+            + Array(
+                String(decoding: CSVCase.generated.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1)[1].utf8)
         let gzip = folder.writeGzip(
             "b.csv.gz", members: [Array(generated[0..<1000]), Array(generated[1000..<1001]), Array(generated[1001...])])
         let inputs: [(String, [UInt8])] = [
             (folder.write("a.csv", generated), generated), (folder.write("bom.csv", bom), bom), (gzip, generated),
-            (folder.write("header-only.csv", Array(usageColumns.joined(separator: ",").utf8)),
-             Array(usageColumns.joined(separator: ",").utf8)),
+            (
+                folder.write("header-only.csv", Array(usageColumns.joined(separator: ",").utf8)),
+                Array(usageColumns.joined(separator: ",").utf8)
+            ),
         ]
         let files = inputs.map { InputFile(kind: .usage, path: $0.0) }
         let collected = try collectRows(files, threads: threads, chunkSize: chunkSize)
@@ -136,7 +140,8 @@ final class SeenFiles: @unchecked Sendable {
         #expect(collected.rows.count == expected.count)
         if collected.rows != expected {
             let first = zip(collected.rows, expected).first { $0 != $1 }
-            Issue.record("first difference: got \(String(describing: first?.0)), expected \(String(describing: first?.1))")
+            Issue.record(
+                "first difference: got \(String(describing: first?.0)), expected \(String(describing: first?.1))")
         }
         #expect(collected.report.rejects.isEmpty)
 
@@ -333,7 +338,8 @@ final class SeenFiles: @unchecked Sendable {
         let files = try InputFiles.expand(.usage, [extra, folder.path + "/in"])
         let root = folder.path + "/in/"
         #expect(
-            files.map(\.path) == [extra] + ["B.csv", "a-b.csv", "a.csv", "a/z.csv", "b.csv", "sub/c.csv"].map { root + $0 })
+            files.map(\.path) == [extra]
+                + ["B.csv", "a-b.csv", "a.csv", "a/z.csv", "b.csv", "sub/c.csv"].map { root + $0 })
         #expect(files.allSatisfy { $0.kind == .usage })
         #expect(throws: InputError.notFound(path: folder.path + "/missing")) {
             try InputFiles.expand(.usage, [folder.path + "/missing"])
@@ -380,7 +386,9 @@ final class SeenFiles: @unchecked Sendable {
         func layout(_ text: String, _ kind: RecordKind = .usage) throws(InputError) -> ColumnLayout {
             try ColumnLayout(kind: kind, header: Array(text.utf8), file: "f.csv")
         }
-        #expect(throws: InputError.duplicateColumn(file: "f.csv", column: "account")) { try layout(header + ",account") }
+        #expect(throws: InputError.duplicateColumn(file: "f.csv", column: "account")) {
+            try layout(header + ",account")
+        }
         #expect(throws: InputError.duplicateColumn(file: "f.csv", column: "extra")) {
             try layout(header + ",extra,extra")
         }

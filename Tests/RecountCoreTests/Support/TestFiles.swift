@@ -70,7 +70,8 @@ enum TestProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         do { try process.run() } catch { return Result(status: -1, stdout: [], stderr: "\(error)") }
@@ -155,7 +156,8 @@ let usageColumns = [
 
 /// Quotes a field when it needs it (RFC 4180), or always when `force`.
 func csvField(_ text: String, force: Bool = false) -> String {
-    let needs = force || text.contains(",") || text.contains("\"") || text.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }
+    let needs =
+        force || text.contains(",") || text.contains("\"") || text.unicodeScalars.contains { $0 == "\n" || $0 == "\r" }
     return needs ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
 }
 
@@ -171,7 +173,8 @@ func usageRow(_ index: Int, using random: inout SeededRandom) -> [String] {
     let services = ["voice", "sms", "data"]
     let hour = Int(random.next() % 24)
     let offsets = ["", "Z", "+08:00", "-05:00"]
-    let start = String(format: "2026-10-%02dT%02d:%02d:%02d", 1 + index % 28, hour, index % 60, (index * 7) % 60)
+    let start =
+        String(format: "2026-10-%02dT%02d:%02d:%02d", 1 + index % 28, hour, index % 60, (index * 7) % 60)
         + offsets[index % offsets.count]
     let cycle = index % 3 == 0 ? "" : "2026-10"
     return [
@@ -269,7 +272,10 @@ enum ReferenceCSV {
                     if i == n { break parsing }
                     if scalars[i] == "," {
                         i += 1
-                        if i == n { fields.append(""); break parsing }
+                        if i == n {
+                            fields.append("")
+                            break parsing
+                        }
                         continue parsing
                     }
                     if scalars[i] == "\n" {
@@ -302,7 +308,10 @@ enum ReferenceCSV {
                 fields.append(field)
                 field = ""
                 i += 1
-                if i == n { fields.append(""); break parsing }
+                if i == n {
+                    fields.append("")
+                    break parsing
+                }
             }
             if ok {
                 items.append(.record(line: line, fields: fields))
@@ -329,7 +338,9 @@ enum ReferenceCSV {
 
 /// Every record of a file as the chunker + scanner see it: header fields, the header's line
 /// count and each later item with its file line, for one chunk size.
-func scanWithChunker(_ path: String, chunkSize: Int) throws(InputError) -> (header: [String], headerLines: Int, items: [ReferenceCSV.Item]) {
+func scanWithChunker(_ path: String, chunkSize: Int) throws(InputError) -> (
+    header: [String], headerLines: Int, items: [ReferenceCSV.Item]
+) {
     let inflater = try Inflater(source: try ByteSource(path: path))
     let chunker = LineChunker(inflater: inflater, chunkSize: chunkSize)
     let header = try chunker.readHeader()
@@ -432,7 +443,9 @@ func collectRows(_ files: [InputFile], threads: Int, chunkSize: Int, maxRejects:
     var base: [Int: Int] = [:]
     for (position, partial) in chunks {
         let start = base[position.file] ?? (report.files[position.file].headerLines + 1)
-        for row in partial.rows { rows.append(CollectedRow(file: position.file, line: start + row.line, fields: row.fields)) }
+        for row in partial.rows {
+            rows.append(CollectedRow(file: position.file, line: start + row.line, fields: row.fields))
+        }
         base[position.file] = start + partial.lineCount
     }
     return (rows, report)
