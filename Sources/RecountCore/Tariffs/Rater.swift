@@ -4,29 +4,15 @@
 /// byte-keyed hash table and the destination through a digit trie, accumulates the cost as
 /// one integer numerator over a per-version denominator, and rounds once. On the success
 /// path it neither allocates nor builds a `String`. Immutable, so workers share one instance.
-public final class Rater: @unchecked Sendable {
+public final class Rater: Sendable {
     public let catalog: TariffCatalog
     private let grainMicros: Int64
     private let rounding: RoundingMode
-    /// The plan versions in storage that never moves: `plans[i].pointee.…` reads a version in
-    /// place, where `catalog.plans[i]` would copy the struct and retain every array inside it
-    /// (measured: a quarter of the audit's time, and refcount traffic shared between workers).
-    /// Immutable after init, so sharing it across threads is safe.
-    private let plans: UnsafeMutablePointer<PlanVersion>
-    private let planCount: Int
 
     public init(catalog: TariffCatalog) {
         self.catalog = catalog
         self.grainMicros = catalog.precision.grainMicros
         self.rounding = catalog.rounding
-        planCount = catalog.plans.count
-        plans = .allocate(capacity: max(planCount, 1))
-        plans.initialize(from: catalog.plans, count: planCount)
-    }
-
-    deinit {
-        plans.deinitialize(count: planCount)
-        plans.deallocate()
     }
 
     public func rate(_ event: UsageEvent) -> Rating {
@@ -36,7 +22,7 @@ public final class Rater: @unchecked Sendable {
         }
         let localStart = event.start + catalog.timezoneOffset
         let localDay = CivilTime.floorDiv(localStart, CivilTime.secondsPerDay)
-        guard let version = versions.first(where: { (plans + $0).pointee.isInForce(localDay: localDay) }) else {
+        guard let version = catalog.planVersionIndex(in: versions, localDay: localDay) else {
             return .unfiled(
                 reason: "plan \(Self.text(event.planID)) not in force on \(CivilTime.formatDate(days: localDay))")
         }
@@ -47,53 +33,61 @@ public final class Rater: @unchecked Sendable {
         }
     }
 
+    // The rate* functions reach a version through `catalog.plans[version]` chains, never
+    // `let plan = catalog.plans[version]`: binding the struct copies it and retains every
+    // array and string it holds, which cost more than the rating itself.
+
     private func rateVoice(_ event: UsageEvent, version: Int, localStart: Int64) -> Rating {
-        let plan = plans + version
         let outcome =
-            plan.pointee.bandRule == .split
-            ? plan.pointee.voiceTariff.rateSplit(
+            catalog.plans[version].bandRule == .split
+            ? catalog.plans[version].voiceTariff.rateSplit(
                 destination: event.destination, localStart: localStart, duration: event.durationSeconds)
-            : plan.pointee.voiceTariff.rateAtStart(
+            : catalog.plans[version].voiceTariff.rateAtStart(
                 destination: event.destination, localStart: localStart, duration: event.durationSeconds)
         switch outcome {
         case .rated(let quantity, let numerator):
-            return rated(quantity, numerator, over: plan.pointee.voiceTariff.denominator, plan: plan)
+            return rated(quantity, numerator, over: catalog.plans[version].voiceTariff.denominator, version: version)
         case .uncovered(let elapsed):
-            let local = localStart + elapsed
-            let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
-            let dayName = Band.dayNames[CivilTime.weekday(days: day)]
-            let destination = event.destination.isEmpty ? "an empty destination" : "destination \(Self.text(event.destination))"
-            return .unfiled(
-                reason: "no voice rule of plan \(plan.pointee.id) covers \(destination) at "
-                    + "\(dayName.prefix(1).uppercased() + dayName.dropFirst()) \(Band.clock(local - day * CivilTime.secondsPerDay))")
+            return .unfiled(reason: uncoveredVoice(event, version: version, local: localStart + elapsed))
         }
+    }
+
+    /// `no voice rule of plan P01 covers destination 8613 at Sat 21:00` (failure path only).
+    private func uncoveredVoice(_ event: UsageEvent, version: Int, local: Int64) -> String {
+        let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
+        let dayName = Band.dayNames[CivilTime.weekday(days: day)]
+        return "no voice rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination)) at "
+            + "\(dayName.prefix(1).uppercased() + dayName.dropFirst()) \(Band.clock(local - day * CivilTime.secondsPerDay))"
+    }
+
+    private static func destinationText(_ destination: UnsafeRawBufferPointer) -> String {
+        destination.isEmpty ? "an empty destination" : "destination \(text(destination))"
     }
 
     /// §3.2: one message at the rate of the longest matching prefix, rounded once.
     private func rateSMS(_ event: UsageEvent, version: Int) -> Rating {
-        let plan = plans + version
-        let rule = plan.pointee.smsPrefixes.longestMatch(event.destination) { _ in true }
+        let rule = catalog.plans[version].smsPrefixes.longestMatch(event.destination) { _ in true }
         if rule < 0 {
-            let destination = event.destination.isEmpty ? "an empty destination" : "destination \(Self.text(event.destination))"
-            return .unfiled(reason: "no sms rule of plan \(plan.pointee.id) covers \(destination)")
+            return .unfiled(
+                reason: "no sms rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination))")
         }
-        return rated(1, Int128(plan.pointee.sms[rule].rate.micros), over: 1, plan: plan)
+        return rated(1, Int128(catalog.plans[version].sms[rule].rate.micros), over: 1, version: version)
     }
 
     /// §3.3: whole increments of bytes at `rate / per`; 0 bytes cost nothing.
     private func rateData(_ event: UsageEvent, version: Int) -> Rating {
-        let plan = plans + version
-        guard let rule = plan.pointee.data else { return .unfiled(reason: "plan \(plan.pointee.id) has no data rule") }
+        guard let increment = catalog.plans[version].data?.increment, let rate = catalog.plans[version].data?.rate,
+            let per = catalog.plans[version].data?.per
+        else { return .unfiled(reason: "plan \(catalog.plans[version].id) has no data rule") }
         if event.volumeBytes <= 0 { return .rated(quantity: 0, amount: .zero) }
-        let quantity = (event.volumeBytes + rule.increment - 1) / rule.increment * rule.increment
-        return rated(quantity, Int128(quantity) * Int128(rule.rate.micros), over: rule.per, plan: plan)
+        let quantity = (event.volumeBytes + increment - 1) / increment * increment
+        return rated(quantity, Int128(quantity) * Int128(rate.micros), over: per, version: version)
     }
 
     @inline(__always)
-    private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64,
-                       plan: UnsafeMutablePointer<PlanVersion>) -> Rating {
+    private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64, version: Int) -> Rating {
         guard let amount = round(numerator, over: denominator) else {
-            return .unfiled(reason: "expected amount under plan \(plan.pointee.id) is too large to represent")
+            return .unfiled(reason: "expected amount under plan \(catalog.plans[version].id) is too large to represent")
         }
         return .rated(quantity: quantity, amount: amount)
     }
