@@ -45,9 +45,11 @@ struct KeyInterner: Sendable {
 
     /// The number of `key`, or nil when it was never interned.
     @inline(__always)
-    func find(_ key: KeyParts) -> Int? {
-        let hash = key.hash
-        return arena.withUnsafeBytes { arena in
+    func find(_ key: KeyParts) -> Int? { find(key, hash: key.hash) }
+
+    @inline(__always)
+    private func find(_ key: KeyParts, hash: UInt64) -> Int? {
+        arena.withUnsafeBytes { arena in
             let mask = slots.count - 1
             var index = Int(truncatingIfNeeded: hash) & mask
             let tag = hash >> 32
@@ -65,7 +67,8 @@ struct KeyInterner: Sendable {
 
     /// The number of `key`, interning it first when new.
     mutating func intern(_ key: KeyParts) -> Int {
-        if let number = find(key) { return number }
+        let hash = key.hash
+        if let number = find(key, hash: hash) { return number }
         precondition(starts.count < Int(UInt32.max) - 1, "more than 4 billion distinct keys")
         let number = starts.count
         starts.append(arena.count)
@@ -76,7 +79,7 @@ struct KeyInterner: Sendable {
         arena.append(contentsOf: key.third)
         // Load factor ≤ 0.7 keeps probe runs short.
         if starts.count * 10 > slots.count * 7 { grow() }
-        place(key.hash, number)
+        place(hash, number)
         return number
     }
 
