@@ -35,7 +35,7 @@ public enum RateRun {
                     partial.lineCount = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
                         (row) throws(RowError) in
                         let record = try decoder.decode(row)
-                        out.append(contentsOf: CSVBytes.field(record.recordID))
+                        CSVBytes.appendField(record.recordID, to: &out)
                         out.append(0x2c)
                         if !record.plan.isEmpty, case .rated(let quantity, let amount) = rater.rate(record.event) {
                             CSVBytes.appendInteger(quantity, to: &out)
@@ -84,18 +84,18 @@ public enum RateRun {
 
 /// Byte-level CSV formatting for the hot output paths (no `String` per value).
 enum CSVBytes {
-    /// The field as written by minimal quoting: quoted only when it holds `,` `"` CR or LF.
-    static func field(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    /// Appends the field with minimal quoting: quoted only when it holds `,` `"` CR or LF.
+    static func appendField(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         guard bytes.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d }) else {
-            return Array(bytes)
+            out.append(contentsOf: bytes)
+            return
         }
-        var quoted: [UInt8] = [0x22]
+        out.append(0x22)
         for byte in bytes {
-            quoted.append(byte)
-            if byte == 0x22 { quoted.append(0x22) }
+            out.append(byte)
+            if byte == 0x22 { out.append(0x22) }
         }
-        quoted.append(0x22)
-        return quoted
+        out.append(0x22)
     }
 
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
