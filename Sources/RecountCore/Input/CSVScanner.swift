@@ -83,7 +83,7 @@ public final class CSVScanner {
     }
 
     @inline(__always)
-    private func store(_ index: Int, _ start: Int, _ stop: Int) {
+    private func store(_ index: Int, _ base: UnsafeRawPointer, _ start: Int, _ stop: Int) {
         if index < capacity {
             starts[index] = base + start
             lengths[index] = stop - start
@@ -92,6 +92,8 @@ public final class CSVScanner {
 
     /// Advances over one record.
     public func next() -> Outcome {
+        // Locals, not properties, in the loop: class property accesses carry exclusivity checks.
+        let base = self.base, end = self.end, position = self.position
         guard position < end else { return .end }
         recordStart = position
         recordLine = linesConsumed
@@ -101,8 +103,8 @@ public final class CSVScanner {
         var fields = 0
         let first = base.load(fromByteOffset: position, as: UInt8.self)
         if first == 0x0a || (first == 0x0d && position + 1 < end && base.load(fromByteOffset: position + 1, as: UInt8.self) == 0x0a) {
-            position += first == 0x0a ? 1 : 2
-            recordEnd = position
+            self.position = position + (first == 0x0a ? 1 : 2)
+            recordEnd = self.position
             linesConsumed += 1
             return .blank
         }
@@ -111,7 +113,7 @@ public final class CSVScanner {
                 // Last record of the file without a line end.
                 var stop = index
                 if stop > fieldStart, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0d { stop -= 1 }
-                store(fields, fieldStart, stop)
+                store(fields, base, fieldStart, stop)
                 fields += 1
                 break scan
             }
@@ -122,7 +124,7 @@ public final class CSVScanner {
                 continue
             }
             if byte == 0x2c {
-                store(fields, fieldStart, index)
+                store(fields, base, fieldStart, index)
                 fields += 1
                 index += 1
                 fieldStart = index
@@ -131,7 +133,7 @@ public final class CSVScanner {
             if byte == 0x0a {
                 var stop = index
                 if stop > fieldStart, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0d { stop -= 1 }
-                store(fields, fieldStart, stop)
+                store(fields, base, fieldStart, stop)
                 fields += 1
                 index += 1
                 linesConsumed += 1
@@ -169,7 +171,7 @@ public final class CSVScanner {
                 return skipMalformed(from: recordStart, reason: reason)
             }
         }
-        position = index
+        self.position = index
         recordEnd = index
         fieldCount = fields
         return .record
@@ -198,7 +200,7 @@ public final class CSVScanner {
             }
             linesConsumed += newlines
             if !escaped {
-                store(fieldIndex, quote + 1, at)
+                store(fieldIndex, base, quote + 1, at)
             } else if fieldIndex < capacity {
                 // Copy with each doubled quote made single.
                 let out = scratch + scratchUsed

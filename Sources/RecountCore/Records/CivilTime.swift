@@ -55,11 +55,27 @@ public enum CivilTime {
     }
 
     /// `YYYY-MM` of a day number as the integer YYYYMM (cycles sort and print from it).
+    /// Days 1970–2199 come from a table (every record without a cycle column needs one).
     @inlinable
     public static func cycle(days: Int64) -> Int32 {
+        if days >= 0, days < Int64(cycleTable.count) { return cycleTable[Int(days)] }
         let date = date(days: days)
         return Int32(date.year * 100 + date.month)
     }
+
+    /// YYYYMM of every day from 1970-01-01 to 2199-12-31 (84,000 entries, built once).
+    @usableFromInline
+    static let cycleTable: [Int32] = {
+        var table: [Int32] = []
+        table.reserveCapacity(84_000)
+        for year: Int64 in 1970..<2200 {
+            for month: Int64 in 1...12 {
+                let value = Int32(year * 100 + month)
+                for _ in 0..<daysInMonth(year: year, month: month) { table.append(value) }
+            }
+        }
+        return table
+    }()
 
     public static func formatCycle(_ cycle: Int32) -> String {
         let year = cycle / 100, month = cycle % 100
