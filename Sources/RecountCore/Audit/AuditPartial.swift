@@ -1,6 +1,6 @@
 /// What one worker found in one chunk: row counts, rejects, tentative findings and the usage
 /// keys the duplicate index still has to see.
-struct AuditPartial: ChunkPartial {
+struct AuditPartial: ChunkPartial, Codable {
     var lineCount = 0
     var rowsRead = 0
     var rejects: [Reject] = []

@@ -25,6 +25,8 @@ public struct AuditResult: Sendable {
     public var finishedAt: Date
     /// Bytes held by the duplicate index at the end (entries + slots).
     public var duplicateIndexBytes: Int
+    /// Usage records the duplicate index holds.
+    public var duplicateIndexRecords: Int
 }
 
 /// Runs the audit of DESIGN.md §1: small inputs first, then usage and charge files streamed
@@ -95,7 +97,7 @@ public enum AuditRun {
         return AuditResult(
             catalog: catalog, findings: ReportOrder.sorted(findings, catalog), rows: rows, rejects: rejects,
             files: fileStats, startedAt: startedAt, finishedAt: Date(),
-            duplicateIndexBytes: index.entryBytes + index.slotBytes)
+            duplicateIndexBytes: index.entryBytes + index.slotBytes, duplicateIndexRecords: index.records)
     }
 
     /// The orders and licences a charge is judged against, and what reading them reported.

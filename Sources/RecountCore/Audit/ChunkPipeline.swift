@@ -30,7 +30,7 @@ public struct ChunkJob: @unchecked Sendable {
 }
 
 /// A malformed row, with its line counted from its chunk's start until the pipeline resolves it.
-public struct Reject: Sendable, Equatable {
+public struct Reject: Sendable, Equatable, Codable {
     public var file: Int
     public var chunk: Int
     /// 0-based line within the chunk; after resolution the 1-based line in the file.

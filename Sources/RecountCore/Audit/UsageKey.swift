@@ -107,7 +107,7 @@ enum RecordOrder {
 
 /// The usage keys of one chunk, written by a worker, merged into the index by the coordinator.
 /// Workers also hash the keys, so the serial merge only probes and compares.
-struct UsageKeyBatch: Sendable {
+struct UsageKeyBatch: Sendable, Codable, Equatable {
     var bytes: [UInt8] = []
     /// Start offset of each record's entry in `bytes`.
     var offsets: [UInt32] = []

@@ -25,6 +25,13 @@ public enum AuditSummaryText {
         lines.append(
             "total: \(totals.totalFindings) findings, overcharge \(amount(ExactAmount(totals.totalOvercharge))) "
                 + "\(catalog.currency), refund owed \(amount(ExactAmount(totals.totalOvercharge).times(catalog.refundFactor))) \(catalog.currency)")
+        if result.duplicateIndexRecords > 0 {
+            lines.append(
+                String(
+                    format: "duplicate index: %d records, %.1f MB (%.1f bytes/record)", result.duplicateIndexRecords,
+                    Double(result.duplicateIndexBytes) / 1e6,
+                    Double(result.duplicateIndexBytes) / Double(result.duplicateIndexRecords)))
+        }
         let seconds = max(result.finishedAt.timeIntervalSince(result.startedAt), 1e-6)
         let rows = result.rows.values.reduce(0) { $0 + $1.read }
         let bytes = result.files.reduce(0) { $0 + $1.decompressedBytes }

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+@testable import RecountCore
+
+/// The duplicate index against an obviously correct oracle (a pass in input order with two
+/// sets), with batches arriving in shuffled orders and after a round trip through JSON — the
+/// property that lets files inflate in parallel and partials merge in any grouping.
+@Suite struct DuplicateIndexTests {
+    struct Row {
+        var order: UInt64
+        var id: String
+        var account: String
+        var service: Service
+        var start: Int64
+        var duration: Int64
+        var volume: Int64
+        var destination: String
+        var billed: Int64
+    }
+
+    static func rows(seed: UInt64, count: Int) -> [[Row]] {
+        var state = seed
+        func next(_ bound: UInt64) -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return (state >> 33) % bound
+        }
+        var chunks: [[Row]] = []
+        var made: [Row] = []
+        var file = 0, sequence = 0
+        while made.count < count {
+            var chunk: [Row] = []
+            for index in 0..<Int(1 + next(40)) {
+                let order = RecordOrder.make(ChunkPosition(file: file, sequence: sequence), record: index)
+                // Small value spaces so repeats happen often: by id, by content, by both.
+                var row = Row(
+                    order: order, id: "R\(next(400))", account: "A\(next(5))",
+                    service: [Service.voice, .sms, .data][Int(next(3))], start: 1_760_000_000 + Int64(next(6)),
+                    duration: Int64(next(3)), volume: Int64(next(2)), destination: "86\(next(3))", billed: Int64(next(9)))
+                if next(10) == 0, !made.isEmpty {
+                    row.id = made[Int(next(UInt64(made.count)))].id  // an exact record_id repeat
+                }
+                chunk.append(row)
+                made.append(row)
+            }
+            chunks.append(chunk)
+            sequence += 1
+            if next(5) == 0 {
+                file += 1
+                sequence = 0
+            }
+        }
+        return chunks
+    }
+
+    static func batch(_ rows: [Row]) -> UsageKeyBatch {
+        var batch = UsageKeyBatch()
+        var writer = ByteWriter()
+        for row in rows {
+            row.id.utf8CString.withUnsafeBytes { id in
+                row.account.utf8CString.withUnsafeBytes { account in
+                    row.destination.utf8CString.withUnsafeBytes { destination in
+                        let record = UsageRecord(
+                            recordID: UnsafeRawBufferPointer(rebasing: id.dropLast()),
+                            account: UnsafeRawBufferPointer(rebasing: account.dropLast()), plan: UnsafeRawBufferPointer(start: nil, count: 0),
+                            destination: UnsafeRawBufferPointer(rebasing: destination.dropLast()), service: row.service,
+                            start: row.start, durationSeconds: row.duration, volumeBytes: row.volume,
+                            billedQuantity: 1, billedAmount: Money(micros: row.billed), cycle: 202610)
+                        batch.append(record, order: row.order, writer: &writer)
+                    }
+                }
+            }
+        }
+        batch.bytes = writer.bytes
+        return batch
+    }
+
+    /// Oracle: in input order, a record is a duplicate by id / by content when an earlier one had it.
+    static func oracle(_ chunks: [[Row]]) -> [UInt64: (Bool, Bool)] {
+        var ids = Set<String>(), contents = Set<String>()
+        var marks: [UInt64: (Bool, Bool)] = [:]
+        for row in chunks.joined() {
+            let content = "\(row.account)|\(row.service)|\(row.start)|\(row.destination)|\(row.duration)|\(row.volume)"
+            let byID = ids.contains(row.id)
+            let byContent = row.service != .sms && contents.contains(content)
+            if byID || byContent { marks[row.order] = (byID, byContent) }
+            ids.insert(row.id)
+            if row.service != .sms { contents.insert(content) }
+        }
+        return marks
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func anyArrivalOrderMarksExactlyTheOraclesDuplicates(seed: UInt64) throws {
+        let chunks = Self.rows(seed: seed, count: 1500)
+        let byOrder = Dictionary(uniqueKeysWithValues: chunks.joined().map { ($0.order, $0) })
+        let expected = Self.oracle(chunks)
+        #expect(expected.count > 50)  // the data really has duplicates of both kinds
+        var orders = Array(chunks.indices)
+        var generator = SeededGenerator(state: seed)
+        for round in 0..<3 {
+            if round > 0 { orders.shuffle(using: &generator) }
+            let index = DuplicateIndex()
+            for chunkIndex in orders {
+                var batch = Self.batch(chunks[chunkIndex])
+                if chunkIndex % 2 == 0 {
+                    // Half the batches travel as JSON, as a partial written to disk would.
+                    batch = try JSONDecoder().decode(UsageKeyBatch.self, from: JSONEncoder().encode(batch))
+                }
+                index.insert(batch)
+            }
+            #expect(Set(index.marks.keys) == Set(expected.keys), "round \(round)")
+            for (order, flags) in expected {
+                #expect(index.marks[order]?.byRecordID == flags.0 && index.marks[order]?.byContent == flags.1)
+                // Every marked record's data is still there to write its finding.
+                let billed = index.withKey(of: order) { $0.billedAmount }
+                let row = byOrder[order]!
+                #expect(billed == Money(micros: row.billed))
+            }
+        }
+    }
+
+    @Test func hashCollisionsNeverMatchDifferentKeys() {
+        // Many distinct ids: all must stay unmarked although buckets are shared by 28-bit tags.
+        let chunk = (0..<5_000).map { index in
+            Row(order: RecordOrder.make(ChunkPosition(file: 0, sequence: 0), record: index), id: "id\(index)",
+                account: "A", service: .sms, start: 0, duration: 0, volume: 0, destination: "", billed: 0)
+        }
+        let index = DuplicateIndex()
+        index.insert(Self.batch(chunk))
+        #expect(index.marks.isEmpty)
+        #expect(index.records == 5_000)
+    }
+}
