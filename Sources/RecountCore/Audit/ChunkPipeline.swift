@@ -132,6 +132,7 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
     private var producersRunning = 0
     private var jobsInFlight = 0
     private var ordered = false
+    private var maxPendingResults: Int { 2 * options.threads + 2 }
     private var results: [(ChunkPosition, Partial)] = []
     private var readyOrdered: [ChunkPosition: Partial] = [:]
     private var chunkCounts: [Int: Int] = [:]
@@ -195,6 +196,7 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
             } else {
                 batch = results
                 results.removeAll(keepingCapacity: true)
+                if !batch.isEmpty { monitor.broadcast() }  // wake workers held by back-pressure
             }
             let finished = producersRunning == 0 && jobsHead == jobs.count && jobsInFlight == 0
                 && results.isEmpty && (!ordered || readyOrdered.isEmpty || stopAfter != nil)
@@ -411,6 +413,9 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
             let partial = skip ? nil : worker(job)
 
             monitor.lock()
+            // Back-pressure: a consumer slower than the workers (the duplicate index merges on one
+            // thread) must not let finished partials pile up without bound.
+            while !ordered, results.count >= maxPendingResults { monitor.wait() }
             jobsInFlight -= 1
             if let partial {
                 if ordered {

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import RecountCore
+
+/// The usage rules of DESIGN.md §4 on single records, against the demo catalog (plan S: first
+/// minute 0.20, then 0.02 per 6 s; data 0.0003 per KiB; precision 0.001; OLD ended 2025-12-31).
+@Suite struct UsageJudgeTests {
+    static let judge: UsageJudge = {
+        let catalog = try! TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        return UsageJudge(rater: Rater(catalog: catalog))
+    }()
+
+    func verdict(
+        plan: String = "S", service: Service = .voice, start: String = "2026-10-05T10:00:00", duration: Int64 = 0,
+        volume: Int64 = 0, destination: String = "8613800138000", billedQuantity: Int64, billed: String
+    ) -> UsageJudge.Verdict? {
+        let startEpoch = FieldDecoder.withBytes(start) { FieldDecoder.timestamp($0, defaultOffset: 8 * 3600) }!
+        return plan.utf8CString.withUnsafeBytes { planBytes in
+            destination.utf8CString.withUnsafeBytes { destinationBytes in
+                let record = UsageRecord(
+                    recordID: UnsafeRawBufferPointer(rebasing: planBytes.dropLast()),
+                    account: UnsafeRawBufferPointer(rebasing: planBytes.dropLast()),
+                    plan: UnsafeRawBufferPointer(rebasing: planBytes.dropLast()),
+                    destination: UnsafeRawBufferPointer(rebasing: destinationBytes.dropLast()), service: service,
+                    start: startEpoch, durationSeconds: duration, volumeBytes: volume, billedQuantity: billedQuantity,
+                    billedAmount: Money(billed)!, cycle: 202610)
+                return Self.judge.judge(record)
+            }
+        }
+    }
+
+    @Test func cleanWhenBilledExactly() {
+        #expect(verdict(duration: 61, billedQuantity: 66, billed: "0.220") == nil)  // 0.20 + 6 × 0.20/60
+        #expect(verdict(duration: 60, billedQuantity: 60, billed: "0.2") == nil)  // exactly one increment
+        #expect(verdict(duration: 0, billedQuantity: 0, billed: "0") == nil)  // unanswered, not charged
+        #expect(verdict(service: .data, volume: 1500, destination: "", billedQuantity: 2048, billed: "0.001") == nil)
+    }
+
+    @Test func unitInflationNeedsMoreUnitsAndMoreMoney() {
+        // 61 s → 66 s, 0.220; billed 72 s for 0.240: overcharge 0.020.
+        let v = verdict(duration: 61, billedQuantity: 72, billed: "0.240")
+        #expect(v?.rule == .unitInflation && v?.overcharge == Money("0.02") && v?.expectedQuantity == 66)
+        // More units but not more money: not a finding (a quantity alone is not an overcharge).
+        #expect(verdict(duration: 61, billedQuantity: 72, billed: "0.220") == nil)
+    }
+
+    @Test func rateInflationWhenQuantityIsRight() {
+        // 62 s → 66 s (one 6 s increment for 2 s past the minute), 0.220; billed 66 s for 0.221.
+        let v = verdict(duration: 62, billedQuantity: 66, billed: "0.221")
+        #expect(v?.rule == .rateInflation && v?.overcharge == Money("0.001"))
+        // Fewer units billed but more money is still rate inflation.
+        #expect(verdict(duration: 62, billedQuantity: 60, billed: "0.300")?.rule == .rateInflation)
+    }
+
+    @Test func unansweredCharged() {
+        let call = verdict(duration: 0, billedQuantity: 0, billed: "0.001")
+        #expect(call?.rule == .unansweredCharged && call?.overcharge == Money("0.001") && call?.expectedAmount == .zero)
+        let data = verdict(service: .data, volume: 0, destination: "", billedQuantity: 1024, billed: "0.001")
+        #expect(data?.rule == .unansweredCharged)
+        // An SMS has no duration: 0 s is normal, and billed at the rate it is clean.
+        #expect(verdict(service: .sms, duration: 0, billedQuantity: 1, billed: "0.100") == nil)
+    }
+
+    @Test func unfiledTariffComesFirst() {
+        // Plan OLD ended 2025-12-31: even a 0 s call billed something is unfiled, not unanswered.
+        let old = verdict(plan: "OLD", duration: 0, billedQuantity: 60, billed: "0.250")
+        #expect(old?.rule == .unfiledTariff && old?.overcharge == Money("0.25") && old?.expectedAmount == .zero)
+        #expect(verdict(plan: "NOPE", duration: 30, billedQuantity: 60, billed: "0.2")?.rule == .unfiledTariff)
+        #expect(verdict(plan: "", duration: 30, billedQuantity: 60, billed: "0.2")?.detail == "no plan given")
+        // A credit on an unfiled tariff overcharges nothing.
+        #expect(verdict(plan: "OLD", duration: 30, billedQuantity: 60, billed: "-0.2")?.overcharge == .zero)
+    }
+
+    @Test func underchargeReportsTheShortfall() {
+        let v = verdict(duration: 61, billedQuantity: 66, billed: "0.219")
+        #expect(v?.rule == .undercharge && v?.overcharge == .zero && v?.expectedAmount == Money("0.22"))
+    }
+}
+
+enum TestPaths {
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.path + "/Package.swift") { return url.path }
+        }
+        return FileManager.default.currentDirectoryPath
+    }()
+}
