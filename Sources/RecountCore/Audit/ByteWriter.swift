@@ -23,6 +23,19 @@ struct ByteWriter {
         bytes.append(contentsOf: field)
     }
 
+    /// ASCII digits packed two to a byte (a lone last digit in the low nibble, 0xF above it),
+    /// after their count: half the bytes of text, still canonical.
+    @inline(__always)
+    mutating func digits(_ field: UnsafeRawBufferPointer) {
+        varint(UInt64(field.count))
+        var index = 0
+        while index + 1 < field.count {
+            bytes.append((field[index] &- 48) << 4 | (field[index + 1] &- 48))
+            index += 2
+        }
+        if index < field.count { bytes.append(0xF0 | (field[index] &- 48)) }
+    }
+
     @inline(__always)
     mutating func fixed64(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
@@ -59,6 +72,12 @@ struct ByteReader {
         let count = Int(varint())
         defer { offset += count }
         return UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+
+    @inline(__always)
+    mutating func skipDigits() {
+        let count = Int(varint())
+        offset += (count + 1) / 2
     }
 
     @inline(__always)

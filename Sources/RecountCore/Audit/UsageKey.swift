@@ -1,8 +1,9 @@
 /// The compact copy of one audited usage record that the duplicate index keeps: its input order,
 /// both duplicate keys and what a `duplicate-charge` finding needs.
 ///
-/// Layout: order (8 bytes) · record_id (varint length + bytes) · **content key**: account,
-/// destination (length + bytes), service (1 byte), start, duration, volume (varints) · billed
+/// Layout: order (file, chunk, record as varints) · record_id (varint length + bytes) ·
+/// **content key**: account (length + bytes), destination (digit count + two digits a byte —
+/// decoders accept digits only), service (1 byte), start, duration, volume (varints) · billed
 /// amount, billed quantity, cycle (varints). The encoding is canonical — equal values give equal
 /// bytes — so both keys compare, and hash, as plain byte ranges without decoding.
 struct UsageKey {
@@ -16,13 +17,12 @@ struct UsageKey {
     var cycle: Int32
     var recordID: UnsafeRawBufferPointer
     var account: UnsafeRawBufferPointer
-    var destination: UnsafeRawBufferPointer
 
     static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter) {
-        writer.fixed64(order)
+        writeOrder(order, into: &writer)
         writer.text(record.recordID)
         writer.text(record.account)
-        writer.text(record.destination)
+        writer.digits(record.destination)
         writer.bytes.append(record.service.rawValue)
         writer.signed(record.start)
         writer.varint(UInt64(record.durationSeconds))
@@ -34,10 +34,10 @@ struct UsageKey {
 
     static func read(_ base: UnsafeRawPointer) -> UsageKey {
         var reader = ByteReader(base)
-        let order = reader.fixed64()
+        let order = readOrder(&reader)
         let id = reader.text()
         let account = reader.text()
-        let destination = reader.text()
+        reader.skipDigits()
         let service = Service(rawValue: base.load(fromByteOffset: reader.offset, as: UInt8.self)) ?? .voice
         reader.offset += 1
         let start = reader.signed()
@@ -48,8 +48,7 @@ struct UsageKey {
         let cycle = Int32(reader.varint())
         return UsageKey(
             order: order, service: service, start: start, durationSeconds: duration, volumeBytes: volume,
-            billedAmount: amount, billedQuantity: quantity, cycle: cycle, recordID: id, account: account,
-            destination: destination)
+            billedAmount: amount, billedQuantity: quantity, cycle: cycle, recordID: id, account: account)
     }
 
     /// The two key ranges of an encoded entry, found by skipping lengths (no decoding).
@@ -64,12 +63,12 @@ struct UsageKey {
     @inline(__always)
     static func ranges(_ base: UnsafeRawPointer) -> Ranges {
         var reader = ByteReader(base)
-        let order = reader.fixed64()
+        let order = readOrder(&reader)
         let idStart = reader.offset
         _ = reader.text()
         let contentStart = reader.offset
         _ = reader.text()
-        _ = reader.text()
+        reader.skipDigits()
         let service = base.load(fromByteOffset: reader.offset, as: UInt8.self)
         reader.offset += 1
         _ = reader.varint()
@@ -80,6 +79,20 @@ struct UsageKey {
             content: service == Service.sms.rawValue
                 ? nil : UnsafeRawBufferPointer(start: base + contentStart, count: reader.offset - contentStart),
             order: order)
+    }
+
+    /// The order as three varints (file, chunk, record): 5–6 bytes for most records instead of 8.
+    @inline(__always)
+    static func writeOrder(_ order: UInt64, into writer: inout ByteWriter) {
+        writer.varint(order >> 48)
+        writer.varint(order >> 24 & 0xFF_FFFF)
+        writer.varint(order & 0xFF_FFFF)
+    }
+
+    @inline(__always)
+    static func readOrder(_ reader: inout ByteReader) -> UInt64 {
+        let file = reader.varint(), chunk = reader.varint(), record = reader.varint()
+        return file << 48 | chunk << 24 | record
     }
 
     @inline(__always)
