@@ -7,5 +7,5 @@ struct Recount: ParsableCommand {
         commandName: "recount",
         abstract: "Audit telecom billing records against the filed tariffs and compute the double refund owed.",
         version: RecountVersion.current,
-        subcommands: [GenerateCommand.self])
+        subcommands: [AuditCommand.self, ValidateCommand.self, CatalogCommand.self, GenerateCommand.self])
 }

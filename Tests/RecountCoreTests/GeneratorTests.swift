@@ -137,6 +137,19 @@ import Testing
         }
     }
 
+    /// The written catalog loads in the engine (DESIGN §2.5 validity) with the template's settings.
+    @Test func catalogLoadsInTheEngine() throws {
+        let folder = Support.temporaryFolder("catalog")
+        try Support.generate(Support.options(folder, rows: 10, charges: 10))
+        let catalog = try TariffCatalog.load(path: folder + "/catalog.yaml")
+        #expect(catalog.timezoneOffset == 8 * 3600 && catalog.precision.fractionDigits == 3)
+        #expect(catalog.minConfirmationDelay == 10 && catalog.confirmationWindow == 86_400)
+        let prefixes = Set(try String(contentsOfFile: folder + "/rates.csv", encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false)[5]
+        })
+        #expect(prefixes.count > 200)
+    }
+
     @Test func zeroRatePlantsNothing() throws {
         let folder = Support.temporaryFolder("clean")
         let summary = try Support.generate(Support.options(folder, rate: 0))

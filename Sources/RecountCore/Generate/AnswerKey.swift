@@ -8,7 +8,7 @@ public struct AnswerKey: Sendable {
 
     public init(entries: [AnswerEntry]) {
         self.entries = entries.sorted {
-            ($0.kind, $0.recordNumber, $0.rule, $0.overcharge) < ($1.kind, $1.recordNumber, $1.rule, $1.overcharge)
+            ($0.kind.rawValue, $0.recordNumber, $0.rule, $0.overcharge) < ($1.kind.rawValue, $1.recordNumber, $1.rule, $1.overcharge)
         }
     }
 
@@ -29,7 +29,7 @@ public struct AnswerKey: Sendable {
     func write(to writer: CSVRowWriter, fractionDigits: Int, refundFactor: Int64) throws(OutputError) {
         writer.bytes(Array(Self.header.utf8))
         for entry in entries {
-            writer.bytes(Array(entry.kind.name.utf8))
+            writer.bytes(Array(entry.kind.rawValue.utf8))
             writer.comma()
             RecordID.write(entry.kind, entry.recordNumber, to: writer)
             writer.comma()

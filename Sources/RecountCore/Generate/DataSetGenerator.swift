@@ -177,10 +177,9 @@ public enum DataSetGenerator {
     }
 
     /// The engine's catalog for the generated YAML.
+    /// Loading it through the engine also proves the written catalog valid under DESIGN §2.5.
     static func engineCatalog(yaml: String, path: String) throws(GeneratorError) -> TariffCatalog {
-        // The placeholder engine has no loader yet; the tariffs branch provides
-        // `TariffCatalog.parse(yaml:path:)`, and this becomes a call to it.
-        TariffCatalog()
+        do { return try TariffCatalog.parse(yaml: yaml, path: path) } catch { throw .catalogRejected(error.description) }
     }
 
     private static func wrap<T>(_ body: () throws(OutputError) -> T) throws(GeneratorError) -> T {

@@ -34,17 +34,9 @@ public enum PlantedRule: String, CaseIterable, Sendable, Comparable {
     public static func < (lhs: PlantedRule, rhs: PlantedRule) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// Which input a record came from; `charge` sorts before `usage` as in the answer key.
-public enum RecordKind: UInt8, Sendable, Comparable {
-    case charge = 0
-    case usage = 1
-
-    public var name: String { self == .charge ? "charge" : "usage" }
-    public static func < (lhs: RecordKind, rhs: RecordKind) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
 /// One planted error: the answer key's row before formatting.
 public struct AnswerEntry: Sendable, Equatable {
+    /// `.usage` or `.charge` (the engine's `RecordKind`).
     public var kind: RecordKind
     /// The number in the record id (`U0000000042` → 42); ids are fixed width, so numeric order is byte order.
     public var recordNumber: Int64

@@ -9,7 +9,7 @@ import CZlib
 /// Each write goes to the file descriptor it was given; the caller owns atomic placement
 /// (write to a temporary path, then rename).
 public final class GzipWriter {
-    private var stream = z_stream()
+    private let stream: UnsafeMutablePointer<z_stream>
     private let sink: FileSink
     private var input: [UInt8] = []
     private var output: [UInt8]
@@ -19,16 +19,21 @@ public final class GzipWriter {
     /// `level` 1 is zlib's fastest; 6 its default.
     public init(sink: FileSink, level: Int32 = 6) throws(OutputError) {
         self.sink = sink
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
         output = [UInt8](repeating: 0, count: 1 << 18)
         input.reserveCapacity(inputLimit)
         // windowBits 15 + 16 asks zlib for a gzip header and trailer.
         let status = deflateInit2_(
-            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+            stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
             Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw .compression(path: sink.path, code: status) }
     }
 
-    deinit { deflateEnd(&stream) }
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
         input.append(contentsOf: bytes)
@@ -54,22 +59,22 @@ public final class GzipWriter {
         var failure: OutputError?
         input.withUnsafeMutableBytes { inputBytes in
             output.withUnsafeMutableBytes { outputBytes in
-                stream.next_in = inputBytes.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.avail_in = uInt(inputBytes.count)
+                stream.pointee.next_in = inputBytes.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_in = uInt(inputBytes.count)
                 repeat {
-                    stream.next_out = outputBytes.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(outputBytes.count)
-                    let status = deflate(&stream, flush)
+                    stream.pointee.next_out = outputBytes.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                    stream.pointee.avail_out = uInt(outputBytes.count)
+                    let status = deflate(stream, flush)
                     guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
                         failure = .compression(path: path, code: status)
                         return
                     }
-                    let produced = outputBytes.count - Int(stream.avail_out)
+                    let produced = outputBytes.count - Int(stream.pointee.avail_out)
                     if let error = sink.writeReportingError(UnsafeRawBufferPointer(rebasing: outputBytes[0..<produced])) {
                         failure = error
                         return
                     }
-                    if flush == Z_FINISH ? status == Z_STREAM_END : stream.avail_out != 0 { break }
+                    if flush == Z_FINISH ? status == Z_STREAM_END : stream.pointee.avail_out != 0 { break }
                 } while true
             }
         }

@@ -1,50 +1,112 @@
-// PLACEHOLDER — the tariffs helper replaces this file with the real catalog and rater.
-public enum Service: UInt8, Sendable, CaseIterable {
-    case voice = 0, sms = 1, data = 2
-    public var name: String { ["voice", "sms", "data"][Int(rawValue)] }
-    @inlinable
-    public static func parse(_ field: UnsafeRawBufferPointer) -> Service? {
-        switch field.count {
-        case 5 where field.elementsEqual("voice".utf8): return .voice
-        case 3 where field.elementsEqual("sms".utf8): return .sms
-        case 4 where field.elementsEqual("data".utf8): return .data
-        default: return nil
-        }
-    }
-}
-
-public struct UsageEvent {
-    public var planID: UnsafeRawBufferPointer
-    public var service: Service
-    public var start: Int64
-    public var durationSeconds: Int64
-    public var volumeBytes: Int64
-    public var destination: UnsafeRawBufferPointer
-    public init(planID: UnsafeRawBufferPointer, service: Service, start: Int64, durationSeconds: Int64,
-                volumeBytes: Int64, destination: UnsafeRawBufferPointer) {
-        self.planID = planID; self.service = service; self.start = start
-        self.durationSeconds = durationSeconds; self.volumeBytes = volumeBytes; self.destination = destination
-    }
-}
-
-public enum Rating: Equatable, Sendable {
-    case rated(quantity: Int64, amount: Money)
-    case unfiled(reason: String)
-}
-
-public struct TariffCatalog: Sendable {
-    public var path = ""
-    public var currency = "CNY"
-    public var timezoneOffset: Int64 = 0
-    public var precision = AmountPrecision(fractionDigits: 2)
-    public var rounding = RoundingMode.halfUp
-    public var refundFactor = Money(micros: 2_000_000)
-    public var confirmationWindow: Int64 = 86_400
-    public var minConfirmationDelay: Int64 = 0
-}
-
+/// Computes the expected charge of usage records from the filed tariffs (DESIGN.md §3).
+///
+/// This is the hot path: `rate` reads the record's bytes in place, finds the plan through a
+/// byte-keyed hash table and the destination through a digit trie, accumulates the cost as
+/// one integer numerator over a per-version denominator, and rounds once. On the success
+/// path it neither allocates nor builds a `String`. Immutable, so workers share one instance.
 public final class Rater: Sendable {
     public let catalog: TariffCatalog
-    public init(catalog: TariffCatalog) { self.catalog = catalog }
-    public func rate(_ event: UsageEvent) -> Rating { .unfiled(reason: "placeholder") }
+    private let grainMicros: Int64
+    private let rounding: RoundingMode
+
+    public init(catalog: TariffCatalog) {
+        self.catalog = catalog
+        self.grainMicros = catalog.precision.grainMicros
+        self.rounding = catalog.rounding
+    }
+
+    public func rate(_ event: UsageEvent) -> Rating {
+        if event.planID.isEmpty { return .unfiled(reason: "empty plan") }
+        guard let versions = catalog.planVersions(id: event.planID) else {
+            return .unfiled(reason: "plan \(Self.text(event.planID)) is not filed")
+        }
+        let localStart = event.start + catalog.timezoneOffset
+        let localDay = CivilTime.floorDiv(localStart, CivilTime.secondsPerDay)
+        guard let version = catalog.planVersionIndex(in: versions, localDay: localDay) else {
+            return .unfiled(
+                reason: "plan \(Self.text(event.planID)) not in force on \(CivilTime.formatDate(days: localDay))")
+        }
+        switch event.service {
+        case .voice: return rateVoice(event, version: version, localStart: localStart)
+        case .sms: return rateSMS(event, version: version)
+        case .data: return rateData(event, version: version)
+        }
+    }
+
+    private func rateVoice(_ event: UsageEvent, version: Int, localStart: Int64) -> Rating {
+        let plan = catalog.plans[version]
+        let outcome =
+            plan.bandRule == .split
+            ? plan.voiceTariff.rateSplit(
+                destination: event.destination, localStart: localStart, duration: event.durationSeconds)
+            : plan.voiceTariff.rateAtStart(
+                destination: event.destination, localStart: localStart, duration: event.durationSeconds)
+        switch outcome {
+        case .rated(let quantity, let numerator):
+            return rated(quantity, numerator, over: plan.voiceTariff.denominator, plan: plan)
+        case .uncovered(let elapsed):
+            let local = localStart + elapsed
+            let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
+            let dayName = Band.dayNames[CivilTime.weekday(days: day)]
+            let destination = event.destination.isEmpty ? "an empty destination" : "destination \(Self.text(event.destination))"
+            return .unfiled(
+                reason: "no voice rule of plan \(plan.id) covers \(destination) at "
+                    + "\(dayName.prefix(1).uppercased() + dayName.dropFirst()) \(Band.clock(local - day * CivilTime.secondsPerDay))")
+        }
+    }
+
+    /// §3.2: one message at the rate of the longest matching prefix, rounded once.
+    private func rateSMS(_ event: UsageEvent, version: Int) -> Rating {
+        let plan = catalog.plans[version]
+        let rule = plan.smsPrefixes.longestMatch(event.destination) { _ in true }
+        if rule < 0 {
+            let destination = event.destination.isEmpty ? "an empty destination" : "destination \(Self.text(event.destination))"
+            return .unfiled(reason: "no sms rule of plan \(plan.id) covers \(destination)")
+        }
+        return rated(1, Int128(plan.sms[rule].rate.micros), over: 1, plan: plan)
+    }
+
+    /// §3.3: whole increments of bytes at `rate / per`; 0 bytes cost nothing.
+    private func rateData(_ event: UsageEvent, version: Int) -> Rating {
+        let plan = catalog.plans[version]
+        guard let rule = plan.data else { return .unfiled(reason: "plan \(plan.id) has no data rule") }
+        if event.volumeBytes <= 0 { return .rated(quantity: 0, amount: .zero) }
+        let quantity = (event.volumeBytes + rule.increment - 1) / rule.increment * rule.increment
+        return rated(quantity, Int128(quantity) * Int128(rule.rate.micros), over: rule.per, plan: plan)
+    }
+
+    @inline(__always)
+    private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64, plan: PlanVersion) -> Rating {
+        guard let amount = round(numerator, over: denominator) else {
+            return .unfiled(reason: "expected amount under plan \(plan.id) is too large to represent")
+        }
+        return .rated(quantity: quantity, amount: amount)
+    }
+
+    /// The one rounding of `numerator / denominator` micros to the catalog's precision.
+    /// Usual case in 64-bit integers (denominator ≤ 10^12 and grain ≤ 10^6, so their product
+    /// fits); otherwise `ExactAmount.rounded`. Nil when the result does not fit `Money`.
+    @inline(__always)
+    func round(_ numerator: Int128, over denominator: Int64) -> Money? {
+        if numerator >= 0 && numerator <= Int128(Int64.max) {
+            let value = UInt64(numerator)
+            let divisor = UInt64(denominator) &* UInt64(grainMicros)
+            var grains = value / divisor
+            let remainder = value % divisor
+            switch rounding {
+            case .down: break
+            case .up: if remainder != 0 { grains += 1 }
+            case .halfUp: if remainder >= divisor - remainder { grains += 1 }
+            }
+            let (micros, overflow) = Int64(grains).multipliedReportingOverflow(by: grainMicros)
+            return overflow ? nil : Money(micros: micros)
+        }
+        guard numerator.magnitude / UInt128(denominator) < UInt128(Int64.max / 2) else { return nil }
+        return ExactAmount(numerator: numerator, denominator: Int128(denominator)).rounded(catalog.precision, rounding)
+    }
+
+    /// Record bytes as text, for `unfiled` reasons only (never on the success path).
+    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
 }

@@ -1,0 +1,71 @@
+/// Applies the usage rules of DESIGN.md §4 to one record, all but `duplicate-charge` (a
+/// whole-run check the `DuplicateIndex` makes later): re-rates it from the filed tariffs and
+/// returns the first rule that applies, in precedence order.
+public struct UsageJudge: Sendable {
+    public struct Verdict: Equatable {
+        public var rule: Rule
+        public var expectedQuantity: Int64
+        public var expectedAmount: Money
+        public var overcharge: Money
+        public var detail: String
+    }
+
+    public let rater: Rater
+
+    public init(rater: Rater) { self.rater = rater }
+
+    /// nil when the record is clean. Strings are built only for findings.
+    @inline(__always)
+    public func judge(_ record: UsageRecord) -> Verdict? {
+        let billed = record.billedAmount
+        if record.plan.isEmpty {
+            return Verdict(rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
+                           overcharge: max(billed, .zero), detail: "no plan given")
+        }
+        let expectedQuantity: Int64
+        let expected: Money
+        switch rater.rate(record.event) {
+        case .unfiled(let reason):
+            // A credit (negative amount) on an unfiled tariff overcharges nothing.
+            return Verdict(rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
+                           overcharge: max(billed, .zero), detail: reason)
+        case .rated(let quantity, let amount):
+            expectedQuantity = quantity
+            expected = amount
+        }
+        let unanswered =
+            (record.service == .voice && record.durationSeconds == 0)
+            || (record.service == .data && record.volumeBytes == 0)
+        if unanswered, billed > .zero {
+            return Verdict(
+                rule: .unansweredCharged, expectedQuantity: expectedQuantity, expectedAmount: expected,
+                overcharge: billed - expected,
+                detail: record.service == .voice ? "unanswered call (0 s) was charged" : "no data used (0 bytes) but charged")
+        }
+        if billed > expected {
+            if record.billedQuantity > expectedQuantity {
+                return Verdict(
+                    rule: .unitInflation, expectedQuantity: expectedQuantity, expectedAmount: expected,
+                    overcharge: billed - expected,
+                    detail: "billed \(record.billedQuantity) \(unit(record.service)) where the tariff rounds to \(expectedQuantity)")
+            }
+            return Verdict(
+                rule: .rateInflation, expectedQuantity: expectedQuantity, expectedAmount: expected,
+                overcharge: billed - expected, detail: "charged more than the filed rate for \(expectedQuantity) \(unit(record.service))")
+        }
+        if billed < expected {
+            return Verdict(
+                rule: .undercharge, expectedQuantity: expectedQuantity, expectedAmount: expected, overcharge: .zero,
+                detail: "billed less than the filed tariff allows")
+        }
+        return nil
+    }
+
+    private func unit(_ service: Service) -> String {
+        switch service {
+        case .voice: return "s"
+        case .sms: return "messages"
+        case .data: return "bytes"
+        }
+    }
+}

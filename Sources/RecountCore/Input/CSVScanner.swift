@@ -1,0 +1,251 @@
+import CZlib
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// RFC 4180 over the bytes of one chunk: finds each record's fields without building a
+/// `String`, unquoting only fields that are quoted (and copying only those with doubled quotes).
+///
+/// Usage: `reset(bytes)` then `next()` until `.end`; after `.record`, `field(i)` is valid until
+/// the next call. Line numbers are physical lines counted from the chunk's start (0-based).
+public final class CSVScanner {
+    public enum Outcome: Equatable {
+        case record
+        case blank
+        case malformed(String)
+        case end
+    }
+
+    /// Field slots kept; fields past this are counted but not stored.
+    public let capacity: Int
+    private let starts: UnsafeMutablePointer<UnsafeRawPointer?>
+    private let lengths: UnsafeMutablePointer<Int>
+    private var scratch: UnsafeMutableRawPointer
+    private var scratchCapacity: Int
+    private var scratchUsed = 0
+
+    private var base: UnsafeRawPointer = UnsafeRawPointer(bitPattern: 1)!
+    private var end = 0
+    private var position = 0
+
+    /// Fields found in the last record (may exceed `capacity`).
+    public private(set) var fieldCount = 0
+    /// Offsets of the last record in the chunk: `[recordStart, recordEnd)` (end includes the newline).
+    public private(set) var recordStart = 0
+    public private(set) var recordEnd = 0
+    /// Physical line (0-based, from the chunk start) of the last record's first byte.
+    public private(set) var recordLine = 0
+    /// Physical lines seen so far (newlines consumed).
+    public private(set) var linesConsumed = 0
+
+    public init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        starts = .allocate(capacity: self.capacity)
+        starts.initialize(repeating: nil, count: self.capacity)
+        lengths = .allocate(capacity: self.capacity)
+        lengths.initialize(repeating: 0, count: self.capacity)
+        scratchCapacity = 1 << 16
+        scratch = .allocate(byteCount: scratchCapacity, alignment: 16)
+    }
+
+    deinit {
+        starts.deallocate()
+        lengths.deallocate()
+        scratch.deallocate()
+    }
+
+    public func reset(_ bytes: UnsafeRawBufferPointer) {
+        base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        end = bytes.count
+        position = 0
+        linesConsumed = 0
+        // Unquoted text never grows, so the chunk's size bounds any record's unescaped fields.
+        if bytes.count > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = bytes.count
+            scratch = .allocate(byteCount: scratchCapacity, alignment: 16)
+        }
+    }
+
+    @inline(__always)
+    public func field(_ index: Int) -> UnsafeRawBufferPointer {
+        // index < capacity is the caller's contract (column indexes come from the header).
+        UnsafeRawBufferPointer(start: starts[index], count: lengths[index])
+    }
+
+    /// The raw bytes of the last record, line end excluded.
+    public var rawRecord: UnsafeRawBufferPointer {
+        var stop = recordEnd
+        if stop > recordStart, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0a { stop -= 1 }
+        if stop > recordStart, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0d { stop -= 1 }
+        return UnsafeRawBufferPointer(start: base + recordStart, count: stop - recordStart)
+    }
+
+    @inline(__always)
+    private func store(_ index: Int, _ start: Int, _ stop: Int) {
+        if index < capacity {
+            starts[index] = base + start
+            lengths[index] = stop - start
+        }
+    }
+
+    /// Advances over one record.
+    public func next() -> Outcome {
+        guard position < end else { return .end }
+        recordStart = position
+        recordLine = linesConsumed
+        scratchUsed = 0
+        var index = position
+        var fieldStart = position
+        var fields = 0
+        let first = base.load(fromByteOffset: position, as: UInt8.self)
+        if first == 0x0a || (first == 0x0d && position + 1 < end && base.load(fromByteOffset: position + 1, as: UInt8.self) == 0x0a) {
+            position += first == 0x0a ? 1 : 2
+            recordEnd = position
+            linesConsumed += 1
+            return .blank
+        }
+        scan: while true {
+            if index == end {
+                // Last record of the file without a line end.
+                var stop = index
+                if stop > fieldStart, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0d { stop -= 1 }
+                store(fields, fieldStart, stop)
+                fields += 1
+                break scan
+            }
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            // Bytes above '"' other than ',' are ordinary text: one compare rejects most bytes.
+            if byte > 0x2c || (byte != 0x2c && byte != 0x0a && byte != 0x22) {
+                index += 1
+                continue
+            }
+            if byte == 0x2c {
+                store(fields, fieldStart, index)
+                fields += 1
+                index += 1
+                fieldStart = index
+                continue
+            }
+            if byte == 0x0a {
+                var stop = index
+                if stop > fieldStart, base.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0d { stop -= 1 }
+                store(fields, fieldStart, stop)
+                fields += 1
+                index += 1
+                linesConsumed += 1
+                break scan
+            }
+            // A quote: only legal as the first byte of a field.
+            guard index == fieldStart else {
+                return skipMalformed(from: recordStart, reason: "stray quote inside an unquoted field")
+            }
+            switch quotedField(at: index, fieldIndex: fields) {
+            case .success(let after):
+                fields += 1
+                if after == end {
+                    index = after
+                    break scan
+                }
+                let next = base.load(fromByteOffset: after, as: UInt8.self)
+                if next == 0x2c {
+                    index = after + 1
+                    fieldStart = index
+                    continue
+                }
+                if next == 0x0a {
+                    index = after + 1
+                    linesConsumed += 1
+                    break scan
+                }
+                if next == 0x0d, after + 1 < end, base.load(fromByteOffset: after + 1, as: UInt8.self) == 0x0a {
+                    index = after + 2
+                    linesConsumed += 1
+                    break scan
+                }
+                return skipMalformed(from: recordStart, reason: "unexpected text after a closing quote")
+            case .failure(let reason):
+                return skipMalformed(from: recordStart, reason: reason)
+            }
+        }
+        position = index
+        recordEnd = index
+        fieldCount = fields
+        return .record
+    }
+
+    private enum QuotedResult {
+        case success(Int)
+        case failure(String)
+    }
+
+    /// Parses the quoted field starting at `quote`; returns the offset just after its closing quote.
+    private func quotedField(at quote: Int, fieldIndex: Int) -> QuotedResult {
+        var cursor = quote + 1
+        var escaped = false
+        var newlines = 0
+        while true {
+            guard cursor < end, let found = memchr(base + cursor, 0x22, end - cursor) else {
+                return .failure("unterminated quoted field")
+            }
+            let at = base.distance(to: UnsafeRawPointer(found))
+            newlines += countNewlines(cursor, at)
+            if at + 1 < end, base.load(fromByteOffset: at + 1, as: UInt8.self) == 0x22 {
+                escaped = true
+                cursor = at + 2
+                continue
+            }
+            linesConsumed += newlines
+            if !escaped {
+                store(fieldIndex, quote + 1, at)
+            } else if fieldIndex < capacity {
+                // Copy with each doubled quote made single.
+                let out = scratch + scratchUsed
+                var written = 0
+                var read = quote + 1
+                while read < at {
+                    let byte = base.load(fromByteOffset: read, as: UInt8.self)
+                    out.storeBytes(of: byte, toByteOffset: written, as: UInt8.self)
+                    written += 1
+                    read += byte == 0x22 ? 2 : 1
+                }
+                starts[fieldIndex] = UnsafeRawPointer(out)
+                lengths[fieldIndex] = written
+                scratchUsed += written
+            }
+            return .success(at + 1)
+        }
+    }
+
+    private func countNewlines(_ from: Int, _ to: Int) -> Int {
+        var count = 0
+        var cursor = from
+        while cursor < to, let found = memchr(base + cursor, 0x0a, to - cursor) {
+            count += 1
+            cursor = base.distance(to: UnsafeRawPointer(found)) + 1
+        }
+        return count
+    }
+
+    /// Moves past a malformed record: to the first newline after `start` where quote parity is
+    /// even (the chunker's rule), counting the lines it spans.
+    private func skipMalformed(from start: Int, reason: String) -> Outcome {
+        var cursor = start
+        var even = true
+        while cursor < end {
+            let byte = base.load(fromByteOffset: cursor, as: UInt8.self)
+            cursor += 1
+            if byte == 0x22 {
+                even.toggle()
+            } else if byte == 0x0a {
+                if even { break }
+            }
+        }
+        linesConsumed = recordLine + countNewlines(start, cursor)
+        position = cursor
+        recordEnd = cursor
+        fieldCount = 0
+        return .malformed(reason)
+    }
+}

@@ -1,0 +1,141 @@
+import CZlib
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Cuts one file's decompressed bytes into record-aligned chunks.
+///
+/// A chunk always ends just after a newline that is outside every quoted field, so a worker
+/// can scan it without knowing its neighbours. "Outside" is decided by quote parity counted
+/// from the chunk's start (itself a record start): in RFC 4180 every field holds an even
+/// number of quotes, and `CSVScanner` skips a malformed record by the same rule, so both
+/// always agree on where records end.
+final class LineChunker {
+    let inflater: Inflater
+    let path: String
+    let chunkSize: Int
+    let maxRecordBytes: Int
+    /// The tail of the last fill: the start of a record not yet complete.
+    private var carry: UnsafeMutableRawBufferPointer
+    private var carryCount = 0
+    private var atEnd = false
+
+    init(inflater: Inflater, chunkSize: Int, maxRecordBytes: Int = 64 << 20) {
+        self.inflater = inflater
+        path = inflater.source.path
+        self.chunkSize = max(chunkSize, 1)
+        self.maxRecordBytes = maxRecordBytes
+        carry = .allocate(byteCount: max(chunkSize, 4096), alignment: 64)
+    }
+
+    deinit { carry.deallocate() }
+
+    /// The header record (UTF-8 BOM skipped, line end removed) and how many physical lines it spans.
+    func readHeader() throws(InputError) -> (bytes: [UInt8], lines: Int) {
+        let buffer = ChunkBuffer(capacity: max(chunkSize, 4096))
+        var filled = 0
+        while true {
+            let boundary = Self.firstRecordEnd(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<filled]))
+            if let boundary {
+                var header = Array(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<boundary]))
+                stash(UnsafeRawBufferPointer(rebasing: buffer.storage[(boundary + 1)..<filled]))
+                let lines = header.reduce(1) { $0 + ($1 == 0x0a ? 1 : 0) }
+                if header.last == 0x0d { header.removeLast() }
+                return (Self.droppingBOM(header), lines)
+            }
+            if filled == buffer.capacity {
+                guard filled < maxRecordBytes else { throw .recordTooLong(file: path, line: 1, limit: maxRecordBytes) }
+                buffer.grow(to: buffer.capacity * 2, keeping: filled)
+            }
+            let count = try inflater.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer.storage[filled...]))
+            if count == 0 {
+                guard filled > 0 else { throw .emptyFile(file: path) }
+                atEnd = true
+                var header = Array(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<filled]))
+                if header.last == 0x0d { header.removeLast() }
+                return (Self.droppingBOM(header), header.reduce(1) { $0 + ($1 == 0x0a ? 1 : 0) })
+            }
+            filled += count
+        }
+    }
+
+    private static func droppingBOM(_ header: [UInt8]) -> [UInt8] {
+        header.starts(with: [0xef, 0xbb, 0xbf]) ? Array(header.dropFirst(3)) : header
+    }
+
+    private func stash(_ bytes: UnsafeRawBufferPointer) {
+        if bytes.count > carry.count {
+            carry.deallocate()
+            carry = .allocate(byteCount: bytes.count, alignment: 64)
+        }
+        if !bytes.isEmpty { carry.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        carryCount = bytes.count
+    }
+
+    /// Fills `buffer` with the next chunk of whole records; false when the file has no more bytes.
+    func fill(_ buffer: ChunkBuffer) throws(InputError) -> Bool {
+        if buffer.capacity < max(chunkSize, carryCount + 1) {
+            buffer.grow(to: max(chunkSize, carryCount * 2), keeping: 0)
+        }
+        if carryCount > 0 { buffer.storage.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carryCount) }
+        var filled = carryCount
+        carryCount = 0
+        var scanned = 0
+        while true {
+            while !atEnd, filled < buffer.capacity {
+                let count = try inflater.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer.storage[filled...]))
+                if count == 0 { atEnd = true } else { filled += count }
+                if filled >= chunkSize { break }
+            }
+            if atEnd {
+                buffer.count = filled
+                return filled > 0
+            }
+            if let boundary = Self.lastRecordEnd(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<filled])) {
+                buffer.count = boundary + 1
+                stash(UnsafeRawBufferPointer(rebasing: buffer.storage[(boundary + 1)..<filled]))
+                return true
+            }
+            // No complete record yet: one record is longer than the buffer.
+            scanned = filled
+            guard scanned < maxRecordBytes else {
+                throw .recordTooLong(file: path, line: 0, limit: maxRecordBytes)
+            }
+            buffer.grow(to: buffer.capacity * 2, keeping: filled)
+        }
+    }
+
+    /// Offset of the last newline outside quotes, or nil.
+    static func lastRecordEnd(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        var best: Int? = nil
+        var segmentStart = 0
+        var even = true
+        var position = 0
+        while let quote = memchr(base + position, 0x22, bytes.count - position) {
+            let at = base.distance(to: UnsafeRawPointer(quote))
+            if even, let newline = lastNewline(base, segmentStart, at) { best = newline }
+            even.toggle()
+            position = at + 1
+            segmentStart = position
+        }
+        if even, let newline = lastNewline(base, segmentStart, bytes.count) { best = newline }
+        return best
+    }
+
+    /// Offset of the first newline outside quotes, or nil.
+    static func firstRecordEnd(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        var even = true
+        for index in 0..<bytes.count {
+            let byte = base.load(fromByteOffset: index, as: UInt8.self)
+            if byte == 0x22 { even.toggle() } else if byte == 0x0a, even { return index }
+        }
+        return nil
+    }
+
+    private static func lastNewline(_ base: UnsafeRawPointer, _ from: Int, _ to: Int) -> Int? {
+        guard to > from, let found = memrchr(base + from, 0x0a, to - from) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+}

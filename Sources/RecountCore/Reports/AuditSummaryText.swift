@@ -1,0 +1,37 @@
+import Foundation
+
+/// The short human summary `recount audit` prints: rows, findings and refunds per rule, throughput.
+public enum AuditSummaryText {
+    public static func text(_ result: AuditResult, out: String) -> String {
+        let catalog = result.catalog
+        func amount(_ value: ExactAmount) -> String { value.formatted(catalog.precision, catalog.rounding) }
+        var lines: [String] = []
+        for kind in RecordKind.allCases {
+            let counts = result.rows[kind] ?? RowCounts()
+            guard counts.read > 0 else { continue }
+            lines.append("\(kind.rawValue): \(counts.read) rows read, \(counts.audited) audited, \(counts.rejected) rejected")
+        }
+        let totals = RuleTotals(result.findings)
+        lines.append("rule                          findings      overcharge          refund")
+        for rule in Rule.reportOrder {
+            let entry = totals.entries[rule]!
+            guard entry.findings > 0 else { continue }
+            let refund = rule == .undercharge ? "-" : amount(ExactAmount(entry.overcharge).times(catalog.refundFactor))
+            let overcharge = rule == .undercharge ? "short " + amount(ExactAmount(entry.shortfall)) : amount(ExactAmount(entry.overcharge))
+            lines.append(
+                ValidationSummary.pad(rule.code, 28, left: true) + ValidationSummary.pad(String(entry.findings), 10)
+                    + ValidationSummary.pad(overcharge, 16) + ValidationSummary.pad(refund, 16))
+        }
+        lines.append(
+            "total: \(totals.totalFindings) findings, overcharge \(amount(ExactAmount(totals.totalOvercharge))) "
+                + "\(catalog.currency), refund owed \(amount(ExactAmount(totals.totalOvercharge).times(catalog.refundFactor))) \(catalog.currency)")
+        let seconds = max(result.finishedAt.timeIntervalSince(result.startedAt), 1e-6)
+        let rows = result.rows.values.reduce(0) { $0 + $1.read }
+        let bytes = result.files.reduce(0) { $0 + $1.decompressedBytes }
+        lines.append(
+            String(
+                format: "%.2f s: %.0f rows/s, %.1f MB/s decompressed", seconds, Double(rows) / seconds,
+                Double(bytes) / 1e6 / seconds) + "; reports in " + out)
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,91 @@
+import CZlib
+import Foundation
+
+/// Writes the four reports of DESIGN.md §5 into a temporary folder beside the output folder and
+/// moves it into place only when all are complete: a failed run never leaves a half-written
+/// report that looks whole, and an existing report is replaced only on success.
+public enum ReportWriter {
+    public static func write(_ result: AuditResult, to outFolder: String, catalogPath: String) throws(OutputError) {
+        let outURL = URL(fileURLWithPath: outFolder).standardizedFileURL
+        let parent = outURL.deletingLastPathComponent().path
+        let name = outURL.lastPathComponent
+        let temporary = parent + "/." + name + ".tmp-" + String(getpid())
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotWrite(path: temporary, reason: "\(error.localizedDescription)")
+        }
+        do throws(OutputError) {
+            let ledger = RefundLedger(result.findings)
+            try writeFindings(result, to: temporary + "/findings.csv.gz")
+            try writeRefunds(ledger, result.catalog, to: temporary + "/refunds.csv")
+            try writeRejects(result, to: temporary + "/rejects.csv")
+            try FileSink.writeWhole(
+                SummaryJSON.text(result, ledger: ledger, catalogPath: catalogPath), to: temporary + "/summary.json")
+            try place(temporary, at: outURL.path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    static func writeFindings(_ result: AuditResult, to path: String) throws(OutputError) {
+        let sink = try FileSink(path: path)
+        let gzip = try GzipWriter(sink: sink)
+        try gzip.write(
+            "kind,record_id,account,cycle,rule,billed_quantity,expected_quantity,billed_amount,expected_amount,"
+                + "overcharge,refund,detail\n")
+        for finding in result.findings {
+            try gzip.write(CSVText.row(ReportOrder.fields(finding, result.catalog)))
+        }
+        try gzip.finish()
+        try sink.close()
+    }
+
+    static func writeRefunds(_ ledger: RefundLedger, _ catalog: TariffCatalog, to path: String) throws(OutputError) {
+        var text = "account,cycle,findings,overcharge,refund\n"
+        for (key, entry) in ledger.sortedRows {
+            let refund = ExactAmount(entry.overcharge).times(catalog.refundFactor)
+            guard entry.overcharge > .zero, catalog.refundFactor > .zero else { continue }
+            text += CSVText.row([
+                key.account, CivilTime.formatCycle(key.cycle), String(entry.findings),
+                ExactAmount(entry.overcharge).formatted(catalog.precision, catalog.rounding),
+                refund.formatted(catalog.precision, catalog.rounding),
+            ])
+        }
+        try FileSink.writeWhole(text, to: path)
+    }
+
+    static func writeRejects(_ result: AuditResult, to path: String) throws(OutputError) {
+        var text = "file,line,reason,raw\n"
+        for reject in result.rejects {
+            text += CSVText.row([
+                result.files[reject.file].path, String(reject.line), reject.reason,
+                String(decoding: reject.raw, as: UTF8.self),
+            ])
+        }
+        try FileSink.writeWhole(text, to: path)
+    }
+
+    /// Moves the finished folder to `destination`, swapping it atomically with an existing one.
+    static func place(_ temporary: String, at destination: String) throws(OutputError) {
+        if FileManager.default.fileExists(atPath: destination) {
+            guard renameat2(AT_FDCWD, temporary, AT_FDCWD, destination, UInt32(RENAME_EXCHANGE)) == 0 else {
+                throw .cannotPlace(path: destination, reason: String(cString: strerror(errno)))
+            }
+            // The old report now sits at the temporary path.
+            try? FileManager.default.removeItem(atPath: temporary)
+        } else if rename(temporary, destination) != 0 {
+            throw .cannotPlace(path: destination, reason: String(cString: strerror(errno)))
+        }
+    }
+}
+
+extension FileSink {
+    static func writeWhole(_ text: String, to path: String) throws(OutputError) {
+        let sink = try FileSink(path: path)
+        try sink.write(text)
+        try sink.close()
+    }
+}

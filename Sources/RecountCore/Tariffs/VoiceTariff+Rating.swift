@@ -1,0 +1,72 @@
+/// Voice rating of one call against a compiled voice tariff (DESIGN.md §3.1).
+extension VoiceTariff {
+    /// Quantity and exact cost of a call: `numerator / denominator` micros, connect fee included.
+    enum Outcome {
+        case rated(quantity: Int64, numerator: Int128)
+        /// No rule covers the call (`band_rule: start`) or one of its pieces (`split`) at
+        /// `elapsed` seconds after the start.
+        case uncovered(elapsed: Int64)
+    }
+
+    /// Where an instant falls in the catalog week: `CivilTime` integer arithmetic, no calendar.
+    @inline(__always)
+    static func weekSecond(local: Int64) -> Int64 {
+        let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
+        return Int64(CivilTime.weekday(days: day)) * CivilTime.secondsPerDay + (local - day * CivilTime.secondsPerDay)
+    }
+
+    /// `band_rule: start`: the rule covering the local start rates the whole call with §3.1 step 4.
+    @inline(__always)
+    func rateAtStart(destination: UnsafeRawBufferPointer, localStart: Int64, duration: Int64) -> Outcome {
+        let rule = rule(for: destination, segment: schedule.segment(Self.weekSecond(local: localStart)))
+        if rule < 0 { return .uncovered(elapsed: 0) }
+        // Rule choice first, then the unanswered shortcut: no connect fee for 0 s.
+        if duration <= 0 { return .rated(quantity: 0, numerator: 0) }
+        var quantity: Int64 = 0
+        var numerator: Int128 = 0
+        // firstStep has rules + 1 elements, so `rule + 1` is in bounds for a valid rule.
+        for index in firstStep[rule]..<firstStep[rule + 1] {
+            let step = steps[index]
+            if duration <= step.after { break }
+            let portion = min(duration, step.end) - step.after
+            let charged = (portion + step.increment - 1) / step.increment * step.increment
+            quantity += charged
+            numerator += Int128(charged) * Int128(step.multiplier)
+        }
+        numerator += Int128(connectFeeMicros[rule]) * Int128(denominator)
+        return .rated(quantity: quantity, numerator: numerator)
+    }
+
+    /// `band_rule: split`: walk the call piece by piece. A piece runs from the cursor `t` (the
+    /// charged time so far, so an extended piece eats into the next) to the first of: the call's
+    /// end, the end of the week segment it starts in (a band start or end), the end of its step.
+    /// It takes the rule covering its start and is charged in whole increments of its step.
+    /// Extra cuts where nothing changes cost nothing: the next piece continues on the same grid.
+    func rateSplit(destination: UnsafeRawBufferPointer, localStart: Int64, duration: Int64) -> Outcome {
+        var t: Int64 = 0
+        var quantity: Int64 = 0
+        var numerator: Int128 = 0
+        repeat {
+            let weekSecond = Self.weekSecond(local: localStart + t)
+            let segment = schedule.segment(weekSecond)
+            let rule = rule(for: destination, segment: segment)
+            if rule < 0 { return .uncovered(elapsed: t) }
+            if t == 0 {
+                if duration <= 0 { return .rated(quantity: 0, numerator: 0) }
+                numerator = Int128(connectFeeMicros[rule]) * Int128(denominator)
+            }
+            // The step of elapsed offset t: steps are sorted and the first starts at 0.
+            var index = firstStep[rule]
+            let last = firstStep[rule + 1] - 1
+            while index < last && steps[index].end <= t { index += 1 }
+            let step = steps[index]
+            let segmentEnd = t + (schedule.end(segment) - weekSecond)
+            let pieceEnd = min(duration, segmentEnd, step.end)
+            let charged = (pieceEnd - t + step.increment - 1) / step.increment * step.increment
+            quantity += charged
+            numerator += Int128(charged) * Int128(step.multiplier)
+            t += charged
+        } while t < duration
+        return .rated(quantity: quantity, numerator: numerator)
+    }
+}

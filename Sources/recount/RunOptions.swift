@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import RecountCore
+
+/// Input files of each kind, shared by the commands that stream records.
+struct InputOptions: ParsableArguments {
+    @Option(name: .customLong("usage"), parsing: .upToNextOption, help: "Usage record files or folders.")
+    var usage: [String] = []
+
+    @Option(name: .customLong("charges"), parsing: .upToNextOption, help: "Charge item files or folders.")
+    var charges: [String] = []
+
+    @Option(name: .customLong("subscriptions"), parsing: .upToNextOption, help: "Subscription order files or folders.")
+    var subscriptions: [String] = []
+
+    @Option(name: .customLong("providers"), parsing: .upToNextOption, help: "SP licence registry files or folders.")
+    var providers: [String] = []
+
+    /// Every file, kinds in the order subscriptions, providers, usage, charges (small inputs first).
+    func files() throws(InputError) -> [InputFile] {
+        try InputFiles.expand(.usage, usage) + InputFiles.expand(.charge, charges)
+            + InputFiles.expand(.subscription, subscriptions) + InputFiles.expand(.provider, providers)
+    }
+}
+
+/// How a run uses the machine and how strict it is with malformed rows.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Worker threads (default: the number of cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Malformed rows allowed before the run aborts; they are listed in rejects.csv.")
+    var maxRejects: Int = 0
+
+    @Option(help: ArgumentHelp("Bytes of decompressed input per chunk handed to a worker.", visibility: .hidden))
+    var chunkSize: Int = 4 << 20
+
+    func validate() throws {
+        guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+        guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more") }
+        guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
+    }
+
+    var pipeline: PipelineOptions {
+        PipelineOptions(threads: threads, chunkSize: chunkSize, maxRejects: maxRejects, progress: isatty(2) == 1)
+    }
+}
+
+/// Prints a user error to stderr and exits with DESIGN.md §6's status.
+enum Failure {
+    static func exit(_ message: CustomStringConvertible, code: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data(("recount: " + message.description + "\n").utf8))
+        return ExitCode(code)
+    }
+}
