@@ -112,14 +112,33 @@ final class CSVRowWriter {
         padded(fraction, width: fractionDigits)
     }
 
+    /// The last day written and its `YYYY-MM-DD` bytes: rows of a file cluster in time, so the
+    /// calendar conversion is mostly skipped.
+    private var cachedDay = Int64.min
+    private var cachedDate: (UInt64, UInt16) = (0, 0)
+
     /// `YYYY-MM-DD` of a day number.
     func date(days: Int64) {
+        reserve(10)
+        if days == cachedDay {
+            // Ten bytes stored as an 8-byte and a 2-byte word; `reserve` made room for them.
+            UnsafeMutableRawPointer(storage + count).storeBytes(of: cachedDate.0, as: UInt64.self)
+            UnsafeMutableRawPointer(storage + count + 8).storeBytes(of: cachedDate.1, as: UInt16.self)
+            count += 10
+            return
+        }
+        let start = count
         let civil = CivilTime.date(days: days)
         padded(civil.year, width: 4)
         byte(UInt8(ascii: "-"))
         padded(civil.month, width: 2)
         byte(UInt8(ascii: "-"))
         padded(civil.day, width: 2)
+        cachedDay = days
+        cachedDate = (
+            UnsafeRawPointer(storage + start).loadUnaligned(as: UInt64.self),
+            UnsafeRawPointer(storage + start + 8).loadUnaligned(as: UInt16.self)
+        )
     }
 
     /// `YYYY-MM-DDTHH:MM:SS` of a wall-clock second count (days since 1970 × 86400 + time of day).

@@ -150,10 +150,14 @@ struct UsageGenerator: Sendable {
     // MARK: - Rows
 
     /// The finished row at global index `g`, planted error included.
-    func row<R: UsageRating>(_ g: Int64, _ context: RatingContext<R>) throws(GeneratorError) -> Row {
+    /// `mayBeForced` false skips the forced-row lookup (a hash per row) where the caller knows
+    /// the row is not among the first few of a file.
+    func row<R: UsageRating>(_ g: Int64, _ context: RatingContext<R>, mayBeForced: Bool = true) throws(GeneratorError)
+        -> Row
+    {
         var rng = SplitMix64(seed: seed, 10, UInt64(g))
         var row = baseRow(g, &rng)
-        let kind = forced[g] ?? drawKind(g, &rng)
+        let kind = (mayBeForced && !forced.isEmpty ? forced[g] : nil) ?? drawKind(g, &rng)
         switch kind {
         case .duplicateByID(let crossFile), .duplicateByContent(let crossFile):
             let byContent: Bool
@@ -483,8 +487,10 @@ struct UsageGenerator: Sendable {
         var entries: [AnswerEntry] = []
         do {
             writer.bytes(Array(Self.header.utf8))
-            for g in range(file: file) {
-                let row = try row(g, context)
+            let rows = range(file: file)
+            for g in rows {
+                // Forced rows are among the first 16 of a file.
+                let row = try row(g, context, mayBeForced: g - rows.lowerBound < 16)
                 do { try write(row, to: writer) } catch { throw GeneratorError.output(error) }
                 if let rule = row.rule {
                     entries.append(AnswerEntry(kind: .usage, recordNumber: row.recordNumber, rule: rule, overcharge: row.overcharge))
