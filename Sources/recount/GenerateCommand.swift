@@ -45,6 +45,11 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Write uncompressed .csv files instead of .csv.gz.")
     var plain = false
 
+    @Option(
+        name: .customLong("gzip"),
+        help: "Deflate implementation: auto (libdeflate when installed, else zlib) or zlib (same bytes wherever zlib is the same).")
+    var gzipEngine = "auto"
+
     @Flag(help: "Replace the files of an earlier run in a non-empty output folder.")
     var force = false
 
@@ -62,6 +67,7 @@ struct GenerateCommand: ParsableCommand {
         guard Self.partsPerMillion(errorRate) != nil else {
             throw ValidationError("--error-rate must be a decimal like 0.01 (at most 6 fractional digits)")
         }
+        guard GzipEngine(rawValue: gzipEngine) != nil else { throw ValidationError("--gzip must be auto or zlib") }
         guard Self.parseCycle(cycle) != nil else { throw ValidationError("--cycle must be YYYY-MM") }
     }
 
@@ -75,6 +81,7 @@ struct GenerateCommand: ParsableCommand {
         options.seed = seed
         options.plain = plain
         options.force = force
+        options.gzipEngine = GzipEngine(rawValue: gzipEngine) ?? .automatic
         options.cycle = Self.parseCycle(cycle) ?? 202_610
         if let threads { options.threads = threads }
         return options

@@ -6,13 +6,14 @@ import Testing
     typealias Support = GeneratorTestSupport
 
     /// Output bytes depend on the seed only, not on how many threads write the files.
-    @Test(arguments: [true, false])
-    func sameBytesForEveryThreadCount(plain: Bool) throws {
+    @Test(arguments: ["plain", "auto", "zlib"])
+    func sameBytesForEveryThreadCount(format: String) throws {
         var reference: [String: Data]?
         // One folder, replaced each time: README.txt names the folder, so it must be the same.
         let folder = Support.temporaryFolder("threads")
         for threads in [1, 2, 5] {
-            var options = Support.options(folder, rows: 4000, charges: 800, files: 4, threads: threads, plain: plain)
+            var options = Support.options(folder, rows: 4000, charges: 800, files: 4, threads: threads, plain: format == "plain")
+            options.gzipEngine = GzipEngine(rawValue: format) ?? .zlib
             options.force = true
             try Support.generate(options)
             var contents: [String: Data] = [:]
@@ -31,11 +32,14 @@ import Testing
         #expect(a != b)
     }
 
-    /// The gzip files hold exactly the bytes of the plain ones.
-    @Test func gzipMatchesPlain() throws {
+    /// The gzip files (one member with zlib, one per block with libdeflate) hold exactly the bytes of the plain ones.
+    @Test(arguments: GzipEngine.allCases)
+    func gzipMatchesPlain(engine: GzipEngine) throws {
         let plain = Support.temporaryFolder("plain"), packed = Support.temporaryFolder("packed")
-        try Support.generate(Support.options(plain, plain: true))
-        try Support.generate(Support.options(packed, plain: false))
+        try Support.generate(Support.options(plain, rows: 40_000, plain: true))
+        var options = Support.options(packed, rows: 40_000, plain: false)
+        options.gzipEngine = engine
+        try Support.generate(options)
         for path in Support.files(in: packed) where path.hasSuffix(".gz") {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/gzip")

@@ -13,6 +13,8 @@ public struct GeneratorOptions: Sendable {
     public var errorRatePPM: Int64 = 10_000
     public var seed: UInt64 = 1
     public var plain = false
+    /// The deflate implementation for `.gz` files (libdeflate when available, by default).
+    public var gzipEngine = GzipEngine.automatic
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// The billing cycle covered, YYYYMM.
     public var cycle: Int32 = 202_610
@@ -113,18 +115,19 @@ public enum DataSetGenerator {
         let next = Mutex(0)
         let results = Mutex([Int: Result<[AnswerEntry], GeneratorError>]())
         let compressed = !options.plain
+        let engine = options.gzipEngine
         let run: @Sendable (GenerationTask) -> Result<[AnswerEntry], GeneratorError> = { task in
             do throws(GeneratorError) {
                 switch task {
                 case .usage(let file, let path):
                     let context = RatingContext(rater: newRater(), planIDs: usage.planIDs)
-                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed) })
+                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed, engine: engine) })
                     return .success(try usage.writeFile(file, to: writer, context))
                 case .charges(let file, let path):
-                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed) })
+                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed, engine: engine) })
                     return .success(try wrap { () throws(OutputError) in try charges.writeFile(file, to: writer) })
                 case .subscriptions(let path):
-                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed) })
+                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed, engine: engine) })
                     try wrap { () throws(OutputError) in try charges.writeSubscriptions(to: writer) }
                     return .success([])
                 }

@@ -23,6 +23,8 @@ struct UsageGenerator: Sendable {
     /// Plan ids as bytes: the catalog's plans, then an id the catalog does not file, then empty.
     let planIDs: [[UInt8]]
     private let planWeights: [Int64]
+    /// Each account's plan, drawn once (up to 16M accounts; beyond, drawn per row).
+    private let accountPlans: [UInt8]
     private let fallbackPlan: Int
     private let dataOnlyDomesticPlan: Int
     private let weekdayPlan: Int
@@ -80,6 +82,7 @@ struct UsageGenerator: Sendable {
         weekdayPlan = ids.firstIndex(of: "P04")!
         retiredPlan = ids.firstIndex(of: "P90")!
         unknownPlan = ids.count
+        accountPlans = accounts <= 1 << 24 ? (0..<accounts).map { UInt8(Self.drawPlan(seed: seed, account: $0, catalog.plans.map(\.weight))) } : []
         emptyPlan = ids.count + 1
         slotBounds = Self.slotBounds(
             slots: accounts > 0 ? (rows + accounts - 1) / accounts : 0, days: catalog.cycleDays,
@@ -230,8 +233,12 @@ struct UsageGenerator: Sendable {
 
     /// An account keeps its plan all cycle (drawn from the catalog's plan weights).
     func planOf(account: Int64) -> Int {
+        accountPlans.isEmpty ? Self.drawPlan(seed: seed, account: account, planWeights) : Int(accountPlans[Int(account)])
+    }
+
+    private static func drawPlan(seed: UInt64, account: Int64, _ weights: [Int64]) -> Int {
         var rng = SplitMix64(seed: seed, 11, UInt64(account))
-        return rng.weighted(planWeights)
+        return rng.weighted(weights)
     }
 
     /// Timestamps mix local time, `Z` and `+08:00`, with a few other offsets (same instants).
