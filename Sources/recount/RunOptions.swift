@@ -18,8 +18,9 @@ struct InputOptions: ParsableArguments {
 
     /// Every file, kinds in the order subscriptions, providers, usage, charges (small inputs first).
     func files() throws(InputError) -> [InputFile] {
-        try InputFiles.expand(.usage, usage) + InputFiles.expand(.charge, charges)
-            + InputFiles.expand(.subscription, subscriptions) + InputFiles.expand(.provider, providers)
+        // The order `audit` reads them in, so rejects.csv and summary.json list files as they were read.
+        try InputFiles.expand(.subscription, subscriptions) + InputFiles.expand(.provider, providers)
+            + InputFiles.expand(.usage, usage) + InputFiles.expand(.charge, charges)
     }
 }
 

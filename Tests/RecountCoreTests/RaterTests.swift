@@ -280,6 +280,30 @@ import Testing
                 == .unfiled(reason: "plan LP2 has no data rule"))
     }
 
+    /// Plans listing the same prefixes share one trie (built once at load); each still rates
+    /// with its own prices.
+    @Test func sharedDestinationTablesKeepTheirOwnPrices() throws {
+        var yaml = "plans:\n"
+        for (id, rate) in [("A", "0.10"), ("B", "0.20"), ("C", "0.30")] {
+            yaml += """
+                  - id: \(id)
+                    approval: "T-\(id)"
+                    effective_from: 2026-01-01
+                    voice:
+                      - {destinations: ["86", "1"], steps: [{after: 0s, increment: 60s, rate: \(rate), per: 60s}]}
+                      - {destinations: [""], steps: [{after: 0s, increment: 60s, rate: 9, per: 60s}]}
+                    sms: [{destinations: ["86"], rate: \(rate)}]
+
+                """
+        }
+        let rater = Rater(catalog: try Fixture.catalog(yaml))
+        for (id, rate) in [("A", "0.100"), ("B", "0.200"), ("C", "0.300")] {
+            #expect(rater.rate(plan: id, .voice, start: "2026-10-05T10:00:00", duration: 60, destination: "8613") == rated(60, rate))
+            #expect(rater.rate(plan: id, .sms, start: "2026-10-05T10:00:00", destination: "8613") == rated(1, rate))
+            #expect(rater.rate(plan: id, .voice, start: "2026-10-05T10:00:00", duration: 60, destination: "44") == rated(60, "9.000"))
+        }
+    }
+
     // MARK: SMS, data, plans
 
     @Test func smsIsOneMessage() throws {

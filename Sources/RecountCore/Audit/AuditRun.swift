@@ -33,15 +33,29 @@ public enum AuditRun {
     public static func run(_ configuration: AuditConfiguration) throws(InputError) -> AuditResult {
         let startedAt = Date()
         let catalog = configuration.catalog
-        let rater = Rater(catalog: catalog)
-        let judge = UsageJudge(rater: rater)
         let files = configuration.files
         guard files.count <= RecordOrder.maxFiles else {
             throw .cannotOpen(file: files[RecordOrder.maxFiles].path, reason: "more than \(RecordOrder.maxFiles) input files")
         }
+        // Two stages, each remembering where its files sit in the input order: the charge judge
+        // needs every order and licence before the first charge is judged.
+        let referencePlaces = files.indices.filter { files[$0].kind == .subscription || files[$0].kind == .provider }
+        let streamPlaces = files.indices.filter { files[$0].kind == .usage || files[$0].kind == .charge }
+        var rows: [RecordKind: RowCounts] = [:]
+        for kind in RecordKind.allCases { rows[kind] = RowCounts() }
+
+        let reference = try loadReference(referencePlaces.map { files[$0] }, catalog, configuration.pipeline, &rows)
+        // One --max-rejects budget over the whole run: the stream gets what the small inputs left.
+        let limit = configuration.pipeline.maxRejects
+        var streamOptions = configuration.pipeline
+        streamOptions.maxRejects = limit - reference.report.rejects.count
+        let chargeJudge = ChargeJudge(
+            catalog: catalog, subscriptions: reference.subscriptions, providers: reference.providers)
+
+        let judge = UsageJudge(rater: Rater(catalog: catalog))
         let timezone = catalog.timezoneOffset
         let pipeline = ChunkPipeline<AuditPartial>(
-            files: files, options: configuration.pipeline,
+            files: streamPlaces.map { files[$0] }, options: streamOptions,
             layout: { (file, header, _) throws(InputError) in
                 try ColumnLayout(kind: file.kind, header: header, file: file.path)
             },
@@ -52,7 +66,10 @@ public enum AuditRun {
                     switch job.layout.kind {
                     case .usage:
                         partial.lineCount = auditUsage(job, reader, judge, timezone, &partial)
-                    case .charge, .subscription, .provider:
+                    case .charge:
+                        partial.lineCount = auditCharges(job, reader, chargeJudge, timezone, &partial)
+                    case .subscription, .provider:
+                        // Loaded by `loadReference`; never part of this stage.
                         partial.lineCount = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
                             (_) throws(RowError) in
                         }
@@ -62,18 +79,118 @@ public enum AuditRun {
             })
         let index = DuplicateIndex()
         var tentative: [Finding] = []
-        var rows: [RecordKind: RowCounts] = [:]
-        for kind in RecordKind.allCases { rows[kind] = RowCounts() }
-        let report = try pipeline.run(ordered: false) { (_, partial) throws(InputError) in
-            rows[partial.kind]! = rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
-            tentative.append(contentsOf: partial.findings)
-            if !partial.usageKeys.offsets.isEmpty { index.insert(partial.usageKeys) }
+        let stream: PipelineReport
+        do throws(InputError) {
+            stream = try pipeline.run(ordered: false) { (_, partial) throws(InputError) in
+                rows[partial.kind]! = rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
+                tentative.append(contentsOf: partial.findings)
+                if !partial.usageKeys.offsets.isEmpty { index.insert(partial.usageKeys) }
+            }
+        } catch {
+            throw wholeRunBudget(error, limit: limit, earlier: reference.report.rejects.count)
         }
         let findings = resolveDuplicates(tentative, index)
+        let (fileStats, rejects) = combine(
+            (reference.report, referencePlaces), (stream, streamPlaces), fileCount: files.count)
         return AuditResult(
-            catalog: catalog, findings: ReportOrder.sorted(findings, catalog), rows: rows, rejects: report.rejects,
-            files: report.files, startedAt: startedAt, finishedAt: Date(),
+            catalog: catalog, findings: ReportOrder.sorted(findings, catalog), rows: rows, rejects: rejects,
+            files: fileStats, startedAt: startedAt, finishedAt: Date(),
             duplicateIndexBytes: index.entryBytes + index.slotBytes)
+    }
+
+    /// The orders and licences a charge is judged against, and what reading them reported.
+    struct Reference {
+        var subscriptions: SubscriptionIndex
+        var providers: ProviderRegistry
+        var report: PipelineReport
+    }
+
+    /// Streams the subscription and provider files (gzip or plain) through the same pipeline as
+    /// the big inputs: workers decode and copy rows out, this thread feeds the builders.
+    static func loadReference(
+        _ files: [InputFile], _ catalog: TariffCatalog, _ options: PipelineOptions, _ rows: inout [RecordKind: RowCounts]
+    ) throws(InputError) -> Reference {
+        if files.isEmpty {
+            return Reference(
+                subscriptions: SubscriptionIndex(), providers: ProviderRegistry(),
+                report: PipelineReport(files: [], rejects: [], wallSeconds: 0))
+        }
+        let timezone = catalog.timezoneOffset
+        let pipeline = ChunkPipeline<ReferencePartial>(
+            files: files, options: options,
+            layout: { (file, header, _) throws(InputError) in
+                try ColumnLayout(kind: file.kind, header: header, file: file.path)
+            },
+            makeWorker: {
+                let reader = RowReader()
+                return { job in
+                    var partial = ReferencePartial(kind: job.layout.kind)
+                    partial.lineCount = readReference(job, reader, timezone, &partial)
+                    return partial
+                }
+            })
+        var subscriptions = SubscriptionIndexBuilder()
+        var providers = ProviderRegistryBuilder()
+        let report = try pipeline.run(ordered: false) { (_, partial) throws(InputError) in
+            rows[partial.kind]! = rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
+            subscriptions.add(partial.subscriptions)
+            providers.add(partial.providers)
+        }
+        return Reference(subscriptions: subscriptions.build(), providers: providers.build(), report: report)
+    }
+
+    /// Decodes one subscription or provider chunk; returns its line count.
+    private static func readReference(
+        _ job: ChunkJob, _ reader: RowReader, _ timezone: Int64, _ partial: inout ReferencePartial
+    ) -> Int {
+        switch job.layout.kind {
+        case .subscription:
+            let decoder = SubscriptionDecoder(layout: job.layout, timezoneOffset: timezone)
+            return reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
+                (row) throws(RowError) in partial.subscriptions.append(try decoder.decode(row))
+            }
+        case .provider:
+            let decoder = ProviderDecoder(layout: job.layout)
+            return reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
+                (row) throws(RowError) in partial.providers.append(try decoder.decode(row))
+            }
+        case .usage, .charge:
+            // Streamed by the second stage; never part of this one.
+            return reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
+                (_) throws(RowError) in
+            }
+        }
+    }
+
+    /// The stream stage ran with the budget the small inputs left; its over-budget error is
+    /// restated against the whole run's `--max-rejects`, which is what the user gave.
+    static func wholeRunBudget(_ error: InputError, limit: Int, earlier: Int) -> InputError {
+        guard earlier > 0 else { return error }
+        switch error {
+        case .tooManyRejects(let file, let line, let reason, _), .malformedRow(let file, let line, let reason):
+            return .tooManyRejects(file: file, line: line, reason: reason, limit: limit)
+        default:
+            return error
+        }
+    }
+
+    /// Both stages' file stats and rejects, back in the input order the caller gave (`places`
+    /// maps a stage's file index to the run's).
+    static func combine(
+        _ first: (PipelineReport, [Int]), _ second: (PipelineReport, [Int]), fileCount: Int
+    ) -> ([FileStats], [Reject]) {
+        var stats: [FileStats?] = Array(repeating: nil, count: fileCount)
+        var rejects: [Reject] = []
+        for (report, places) in [first, second] {
+            for (index, fileStats) in report.files.enumerated() { stats[places[index]] = fileStats }
+            for var reject in report.rejects {
+                reject.file = places[reject.file]
+                rejects.append(reject)
+            }
+        }
+        // Lines are resolved to file lines by now, so (file, line) is the input order.
+        rejects.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        return (stats.map { $0! }, rejects)
     }
 
     /// Audits one usage chunk; returns its line count.
@@ -91,15 +208,7 @@ public enum AuditRun {
             let record = try decoder.decode(row)
             let order = RecordOrder.make(job.position, record: recordIndex)
             recordIndex += 1
-            keys.offsets.append(UInt32(writer.bytes.count))
-            UsageKey.write(record, order: order, into: &writer)
-            keys.recordIDHashes.append(UsageKey.recordIDHash(record.recordID))
-            keys.contentHashes.append(
-                record.service == .sms
-                    ? 0
-                    : UsageKey.contentHash(
-                        account: record.account, service: record.service, start: record.start,
-                        destination: record.destination, duration: record.durationSeconds, volume: record.volumeBytes))
+            keys.append(record, order: order, writer: &writer)
             if let verdict = judge.judge(record) {
                 findings.append(
                     Finding(
@@ -113,6 +222,32 @@ public enum AuditRun {
         }
         keys.bytes = writer.bytes
         partial.usageKeys = keys
+        partial.findings = findings
+        return lines
+    }
+
+    /// Judges one charge chunk; returns its line count.
+    private static func auditCharges(
+        _ job: ChunkJob, _ reader: RowReader, _ judge: ChargeJudge, _ timezone: Int64, _ partial: inout AuditPartial
+    ) -> Int {
+        let decoder = ChargeDecoder(layout: job.layout, timezoneOffset: timezone)
+        var findings: [Finding] = []
+        var recordIndex = 0
+        let lines = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
+            (row) throws(RowError) in
+            let charge = try decoder.decode(row)
+            let order = RecordOrder.make(job.position, record: recordIndex)
+            recordIndex += 1
+            if let verdict = judge.judge(charge) {
+                findings.append(
+                    Finding(
+                        kind: .charge, recordID: String(decoding: charge.itemID, as: UTF8.self),
+                        account: String(decoding: charge.account, as: UTF8.self), cycle: charge.cycle,
+                        rule: verdict.rule, billedQuantity: nil, expectedQuantity: nil, billedAmount: charge.amount,
+                        expectedAmount: verdict.expectedAmount, overcharge: verdict.overcharge,
+                        detail: verdict.detail, order: order))
+            }
+        }
         partial.findings = findings
         return lines
     }

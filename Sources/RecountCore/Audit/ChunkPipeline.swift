@@ -250,6 +250,14 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
             allRejects[index].line += lineBase[position] ?? 0
         }
         var earliest: (ChunkPosition, InputError)? = failures.min { $0.0 < $1.0 }
+        // The chunker counts no lines: a record too long for it starts its chunk, whose first line
+        // follows the (all consumed) chunks before it.
+        if let (position, error) = earliest, case .recordTooLong(let file, 0, let limit) = error {
+            let line = (0..<position.sequence).reduce(stats[position.file].headerLines + 1) {
+                $0 + (lineCounts[ChunkPosition(file: position.file, sequence: $1)] ?? 0)
+            }
+            earliest = (position, .recordTooLong(file: file, line: line, limit: limit))
+        }
         if allRejects.count > options.maxRejects {
             let over = allRejects[options.maxRejects]
             let position = ChunkPosition(file: over.file, sequence: over.chunk)

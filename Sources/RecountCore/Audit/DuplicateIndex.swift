@@ -1,3 +1,5 @@
+import CZlib
+
 /// Finds every usage record that repeats an earlier one (DESIGN.md §4 `duplicate-charge`, §5a),
 /// whatever order chunks and files arrive in.
 ///
@@ -8,12 +10,12 @@
 /// what lets files inflate in parallel and partial results merge in any grouping.
 ///
 /// Exact: buckets are found by a 64-bit hash, but a match is declared only after comparing the
-/// key bytes. Memory: each holder's compact entry in an arena, plus 8-byte slots in two tables.
+/// key bytes. Memory: each holder's compact entry in an arena, plus one 8-byte slot per key.
 final class DuplicateIndex {
     struct Mark {
         var byRecordID = false
         var byContent = false
-        /// Arena reference of the record's entry when it is stored there (a demoted holder).
+        /// Arena reference of the record's entry when it is stored there.
         var entry: Int = -1
     }
 
@@ -22,65 +24,78 @@ final class DuplicateIndex {
     private var contents = SlotTable()
     /// Every record found to be a duplicate, by input order.
     private(set) var marks: [UInt64: Mark] = [:]
-    /// Newcomer duplicates' data, copied out of their batch (they are not stored in the arena).
-    private(set) var newcomerKeys: [UInt64: [UInt8]] = [:]
+    /// Newcomer duplicates' entries, copied out of their batch (they are not stored in the arena).
+    private(set) var newcomerEntries: [UInt64: [UInt8]] = [:]
 
-    deinit { arena.release() }
+    deinit {
+        arena.release()
+        recordIDs.release()
+        contents.release()
+    }
 
     var entryBytes: Int { arena.bytesUsed }
     var slotBytes: Int { recordIDs.bytes + contents.bytes }
+    var records: Int { recordIDs.count }
 
     func insert(_ batch: UsageKeyBatch) {
+        let ahead = 8
         batch.bytes.withUnsafeBytes { raw in
             for index in batch.offsets.indices {
+                if index + ahead < batch.offsets.count {
+                    recordIDs.prefetch(batch.recordIDHashes[index + ahead])
+                    if batch.contentHashes[index + ahead] != 0 { contents.prefetch(batch.contentHashes[index + ahead]) }
+                }
                 let start = Int(batch.offsets[index])
                 let end = index + 1 < batch.offsets.count ? Int(batch.offsets[index + 1]) : raw.count
-                let entry = UnsafeRawBufferPointer(rebasing: raw[start..<end])
-                insert(entry, recordIDHash: batch.recordIDHashes[index], contentHash: batch.contentHashes[index])
+                insert(
+                    UnsafeRawBufferPointer(rebasing: raw[start..<end]), recordIDHash: batch.recordIDHashes[index],
+                    contentHash: batch.contentHashes[index])
             }
         }
     }
 
     private func insert(_ entry: UnsafeRawBufferPointer, recordIDHash: UInt64, contentHash: UInt64) {
-        let (key, _) = UsageKey.read(entry.baseAddress!)
+        let key = UsageKey.ranges(entry.baseAddress!)
         var stored = -1
         var isDuplicate = false
-        func store() -> Int {
-            if stored < 0 { stored = arena.append(entry) }
-            return stored
-        }
         // record_id
-        if let holder = recordIDs.find(recordIDHash, where: { arena.key($0).sameRecordID(as: key) }) {
-            let holderKey = arena.key(holder.reference)
-            if key.order > holderKey.order {
+        switch recordIDs.findOrInsert(recordIDHash, matching: { arena.ranges($0).recordID.elementsEqual(key.recordID) },
+                                      reference: { stored = stored >= 0 ? stored : arena.append(entry); return stored })
+        {
+        case .inserted: break
+        case .found(let slot, let holder):
+            let holderOrder = arena.ranges(holder).order
+            if key.order > holderOrder {
                 isDuplicate = true
                 marks[key.order, default: Mark()].byRecordID = true
             } else {
-                recordIDs.replace(at: holder.slot, hash: recordIDHash, reference: store())
-                demote(holderKey.order, holder.reference) { $0.byRecordID = true }
+                if stored < 0 { stored = arena.append(entry) }
+                recordIDs.replace(slot, hash: recordIDHash, reference: stored)
+                demote(holderOrder, holder) { $0.byRecordID = true }
             }
-        } else {
-            recordIDs.insert(recordIDHash, reference: store()) { arena.key($0).recordIDHash }
         }
-        if key.hasContentKey {
-            if let holder = contents.find(contentHash, where: { arena.key($0).sameContent(as: key) }) {
-                let holderKey = arena.key(holder.reference)
-                if key.order > holderKey.order {
+        if let content = key.content {
+            switch contents.findOrInsert(contentHash, matching: { arena.ranges($0).content!.elementsEqual(content) },
+                                         reference: { stored = stored >= 0 ? stored : arena.append(entry); return stored })
+            {
+            case .inserted: break
+            case .found(let slot, let holder):
+                let holderOrder = arena.ranges(holder).order
+                if key.order > holderOrder {
                     isDuplicate = true
                     marks[key.order, default: Mark()].byContent = true
                 } else {
-                    contents.replace(at: holder.slot, hash: contentHash, reference: store())
-                    demote(holderKey.order, holder.reference) { $0.byContent = true }
+                    if stored < 0 { stored = arena.append(entry) }
+                    contents.replace(slot, hash: contentHash, reference: stored)
+                    demote(holderOrder, holder) { $0.byContent = true }
                 }
-            } else {
-                contents.insert(contentHash, reference: store()) { arena.key($0).contentHash }
             }
         }
         if isDuplicate {
             if stored >= 0 {
                 marks[key.order]!.entry = stored
             } else {
-                newcomerKeys[key.order] = Array(entry)
+                newcomerEntries[key.order] = Array(entry)
             }
         }
     }
@@ -95,9 +110,9 @@ final class DuplicateIndex {
     /// The stored key of a marked record (valid while the index lives).
     func withKey<T>(of order: UInt64, _ body: (UsageKey) -> T) -> T? {
         guard let mark = marks[order] else { return nil }
-        if mark.entry >= 0 { return body(arena.key(mark.entry)) }
-        guard let bytes = newcomerKeys[order] else { return nil }
-        return bytes.withUnsafeBytes { body(UsageKey.read($0.baseAddress!).0) }
+        if mark.entry >= 0 { return body(UsageKey.read(arena.pointer(mark.entry))) }
+        guard let bytes = newcomerEntries[order] else { return nil }
+        return bytes.withUnsafeBytes { body(UsageKey.read($0.baseAddress!)) }
     }
 }
 
@@ -124,66 +139,94 @@ struct EntryArena {
     }
 
     @inline(__always)
-    func key(_ reference: Int) -> UsageKey {
-        UsageKey.read(UnsafeRawPointer(blocks[reference >> Self.blockBits] + (reference & (Self.blockSize - 1)))).0
+    func pointer(_ reference: Int) -> UnsafeRawPointer {
+        UnsafeRawPointer(blocks[reference >> Self.blockBits] + (reference & (Self.blockSize - 1)))
     }
+
+    @inline(__always)
+    func ranges(_ reference: Int) -> UsageKey.Ranges { UsageKey.ranges(pointer(reference)) }
 
     func release() {
         for block in blocks { block.deallocate() }
     }
 }
 
-/// Open-addressing hash table of arena references: each 8-byte slot holds 24 bits of the key's
-/// hash (to skip most non-matching entries without reading them) and the reference + 1.
+/// Open-addressing (linear probing) table of arena references. A slot packs the top 28 bits of
+/// the key's hash with the reference + 1 (36 bits, a 64 GiB arena). The bucket is chosen by the
+/// hash's top bits, so growing the table re-places slots from their stored bits alone — up to
+/// 2^28 slots without reading an entry — and a probe reads an entry only when 28 bits agree.
 struct SlotTable {
-    private var slots: [UInt64] = Array(repeating: 0, count: 1 << 16)
-    private var count = 0
-    private static let referenceBits: UInt64 = 40
-    private static let referenceMask: UInt64 = (1 << 40) - 1
+    enum Outcome {
+        case inserted
+        case found(slot: Int, reference: Int)
+    }
 
-    var bytes: Int { slots.count * 8 }
+    private var slots: UnsafeMutablePointer<UInt64>
+    private var capacityBits = 16
+    private(set) var count = 0
+    private static let referenceBits: UInt64 = 36
+    private static let referenceMask: UInt64 = (1 << 36) - 1
+
+    init() {
+        slots = .allocate(capacity: 1 << 16)
+        slots.initialize(repeating: 0, count: 1 << 16)
+    }
+
+    var bytes: Int { (1 << capacityBits) * 8 }
 
     @inline(__always)
-    private static func tag(_ hash: UInt64) -> UInt64 { hash >> 40 }
+    private func bucket(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - capacityBits)) }
 
-    func find(_ hash: UInt64, where matches: (Int) -> Bool) -> (slot: Int, reference: Int)? {
-        let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: hash) & mask
+    @inline(__always)
+    private static func tag(_ hash: UInt64) -> UInt64 { hash >> 36 }
+
+    @inline(__always)
+    func prefetch(_ hash: UInt64) { recount_prefetch(slots + bucket(hash)) }
+
+    /// Finds the slot whose entry `matching` accepts; else inserts `reference()` and says so.
+    @inline(__always)
+    mutating func findOrInsert(_ hash: UInt64, matching: (Int) -> Bool, reference: () -> Int) -> Outcome {
+        if (count + 1) * 10 > (7 << capacityBits) { grow() }
+        let mask = (1 << capacityBits) - 1
+        var index = bucket(hash)
         let tag = Self.tag(hash)
         while true {
             let slot = slots[index]
-            if slot == 0 { return nil }
+            if slot == 0 {
+                slots[index] = tag << Self.referenceBits | UInt64(reference() + 1)
+                count += 1
+                return .inserted
+            }
             if slot >> Self.referenceBits == tag {
-                let reference = Int(slot & Self.referenceMask) - 1
-                if matches(reference) { return (index, reference) }
+                let found = Int(slot & Self.referenceMask) - 1
+                if matching(found) { return .found(slot: index, reference: found) }
             }
             index = (index + 1) & mask
         }
     }
 
-    mutating func replace(at slot: Int, hash: UInt64, reference: Int) {
+    mutating func replace(_ slot: Int, hash: UInt64, reference: Int) {
         slots[slot] = Self.tag(hash) << Self.referenceBits | UInt64(reference + 1)
     }
 
-    mutating func insert(_ hash: UInt64, reference: Int, rehash: (Int) -> UInt64) {
-        if (count + 1) * 10 > slots.count * 7 { grow(rehash) }
-        place(hash, reference)
-        count += 1
-    }
-
-    private mutating func place(_ hash: UInt64, _ reference: Int) {
-        let mask = slots.count - 1
-        var index = Int(truncatingIfNeeded: hash) & mask
-        while slots[index] != 0 { index = (index + 1) & mask }
-        slots[index] = Self.tag(hash) << Self.referenceBits | UInt64(reference + 1)
-    }
-
-    private mutating func grow(_ rehash: (Int) -> UInt64) {
+    private mutating func grow() {
+        precondition(capacityBits < 28, "duplicate index full: more than 2^27 records")
         let old = slots
-        slots = Array(repeating: 0, count: old.count * 2)
-        for slot in old where slot != 0 {
-            let reference = Int(slot & Self.referenceMask) - 1
-            place(rehash(reference), reference)
+        let oldCount = 1 << capacityBits
+        capacityBits += 1
+        slots = .allocate(capacity: 1 << capacityBits)
+        slots.initialize(repeating: 0, count: 1 << capacityBits)
+        let mask = (1 << capacityBits) - 1
+        for index in 0..<oldCount {
+            let slot = old[index]
+            guard slot != 0 else { continue }
+            // The stored tag is the hash's top 28 bits: enough to find the new bucket.
+            var bucket = Int(truncatingIfNeeded: (slot >> Self.referenceBits) >> UInt64(28 - capacityBits))
+            while slots[bucket] != 0 { bucket = (bucket + 1) & mask }
+            slots[bucket] = slot
         }
+        old.deallocate()
     }
+
+    func release() { slots.deallocate() }
 }

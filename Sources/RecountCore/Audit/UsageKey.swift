@@ -1,9 +1,10 @@
 /// The compact copy of one audited usage record that the duplicate index keeps: its input order,
-/// both duplicate keys (record_id; account, service, start, destination, duration, volume) and
-/// what a `duplicate-charge` finding needs (billed quantity and amount, cycle).
+/// both duplicate keys and what a `duplicate-charge` finding needs.
 ///
-/// Layout: order (8 bytes), then varints: service, start, duration, volume, billed amount,
-/// billed quantity, cycle, then record_id, account and destination as length + bytes.
+/// Layout: order (8 bytes) · record_id (varint length + bytes) · **content key**: account,
+/// destination (length + bytes), service (1 byte), start, duration, volume (varints) · billed
+/// amount, billed quantity, cycle (varints). The encoding is canonical — equal values give equal
+/// bytes — so both keys compare, and hash, as plain byte ranges without decoding.
 struct UsageKey {
     var order: UInt64
     var service: Service
@@ -17,77 +18,79 @@ struct UsageKey {
     var account: UnsafeRawBufferPointer
     var destination: UnsafeRawBufferPointer
 
-    /// Only voice and data records are compared by content (DESIGN.md §4).
-    var hasContentKey: Bool { service != .sms }
-
     static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter) {
         writer.fixed64(order)
-        writer.varint(UInt64(record.service.rawValue))
+        writer.text(record.recordID)
+        writer.text(record.account)
+        writer.text(record.destination)
+        writer.bytes.append(record.service.rawValue)
         writer.signed(record.start)
         writer.varint(UInt64(record.durationSeconds))
         writer.varint(UInt64(record.volumeBytes))
         writer.signed(record.billedAmount.micros)
         writer.varint(UInt64(record.billedQuantity))
         writer.varint(UInt64(record.cycle))
-        writer.text(record.recordID)
-        writer.text(record.account)
-        writer.text(record.destination)
     }
 
-    static func read(_ base: UnsafeRawPointer) -> (UsageKey, length: Int) {
+    static func read(_ base: UnsafeRawPointer) -> UsageKey {
         var reader = ByteReader(base)
         let order = reader.fixed64()
-        let service = Service(rawValue: UInt8(reader.varint())) ?? .voice
+        let id = reader.text()
+        let account = reader.text()
+        let destination = reader.text()
+        let service = Service(rawValue: base.load(fromByteOffset: reader.offset, as: UInt8.self)) ?? .voice
+        reader.offset += 1
         let start = reader.signed()
         let duration = Int64(reader.varint())
         let volume = Int64(reader.varint())
         let amount = Money(micros: reader.signed())
         let quantity = Int64(reader.varint())
         let cycle = Int32(reader.varint())
-        let id = reader.text()
-        let account = reader.text()
-        let destination = reader.text()
-        return (
-            UsageKey(
-                order: order, service: service, start: start, durationSeconds: duration, volumeBytes: volume,
-                billedAmount: amount, billedQuantity: quantity, cycle: cycle, recordID: id, account: account,
-                destination: destination), reader.offset
-        )
+        return UsageKey(
+            order: order, service: service, start: start, durationSeconds: duration, volumeBytes: volume,
+            billedAmount: amount, billedQuantity: quantity, cycle: cycle, recordID: id, account: account,
+            destination: destination)
     }
 
-    static func recordIDHash(_ id: UnsafeRawBufferPointer) -> UInt64 {
-        var hasher = ByteHasher()
-        hasher.combine(id)
+    /// The two key ranges of an encoded entry, found by skipping lengths (no decoding).
+    struct Ranges {
+        /// record_id with its length prefix.
+        var recordID: UnsafeRawBufferPointer
+        /// account … volume; nil for SMS (only voice and data are compared by content, DESIGN.md §4).
+        var content: UnsafeRawBufferPointer?
+        var order: UInt64
+    }
+
+    @inline(__always)
+    static func ranges(_ base: UnsafeRawPointer) -> Ranges {
+        var reader = ByteReader(base)
+        let order = reader.fixed64()
+        let idStart = reader.offset
+        _ = reader.text()
+        let contentStart = reader.offset
+        _ = reader.text()
+        _ = reader.text()
+        let service = base.load(fromByteOffset: reader.offset, as: UInt8.self)
+        reader.offset += 1
+        _ = reader.varint()
+        _ = reader.varint()
+        _ = reader.varint()
+        return Ranges(
+            recordID: UnsafeRawBufferPointer(start: base + idStart, count: contentStart - idStart),
+            content: service == Service.sms.rawValue
+                ? nil : UnsafeRawBufferPointer(start: base + contentStart, count: reader.offset - contentStart),
+            order: order)
+    }
+
+    @inline(__always)
+    static func hash(_ range: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        var hasher = ByteHasher(seed: seed)
+        hasher.combine(range)
         return hasher.value
     }
 
-    static func contentHash(
-        account: UnsafeRawBufferPointer, service: Service, start: Int64, destination: UnsafeRawBufferPointer,
-        duration: Int64, volume: Int64
-    ) -> UInt64 {
-        var hasher = ByteHasher(seed: 0x2545_F491_4F6C_DD1D)
-        hasher.combine(account)
-        hasher.combine(destination)
-        hasher.combine(UInt64(bitPattern: start))
-        hasher.combine(UInt64(bitPattern: duration) &* 3 &+ UInt64(service.rawValue))
-        hasher.combine(UInt64(bitPattern: volume))
-        return hasher.value
-    }
-
-    var recordIDHash: UInt64 { Self.recordIDHash(recordID) }
-    var contentHash: UInt64 {
-        Self.contentHash(
-            account: account, service: service, start: start, destination: destination, duration: durationSeconds,
-            volume: volumeBytes)
-    }
-
-    func sameRecordID(as other: UsageKey) -> Bool { recordID.elementsEqual(other.recordID) }
-
-    func sameContent(as other: UsageKey) -> Bool {
-        service == other.service && start == other.start && durationSeconds == other.durationSeconds
-            && volumeBytes == other.volumeBytes && account.elementsEqual(other.account)
-            && destination.elementsEqual(other.destination)
-    }
+    static let recordIDSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    static let contentSeed: UInt64 = 0x2545_F491_4F6C_DD1D
 }
 
 /// Input order of a record: file (16 bits), chunk in the file (24 bits), record in the chunk (24 bits).
@@ -103,10 +106,23 @@ enum RecordOrder {
 }
 
 /// The usage keys of one chunk, written by a worker, merged into the index by the coordinator.
+/// Workers also hash the keys, so the serial merge only probes and compares.
 struct UsageKeyBatch: Sendable {
     var bytes: [UInt8] = []
-    /// Start offset in `bytes` and the two hashes of each record (content hash 0 = none).
+    /// Start offset of each record's entry in `bytes`.
     var offsets: [UInt32] = []
     var recordIDHashes: [UInt64] = []
+    /// 0 for records without a content key (SMS).
     var contentHashes: [UInt64] = []
+
+    mutating func append(_ record: UsageRecord, order: UInt64, writer: inout ByteWriter) {
+        let start = writer.bytes.count
+        offsets.append(UInt32(start))
+        UsageKey.write(record, order: order, into: &writer)
+        writer.bytes.withUnsafeBytes { raw in
+            let ranges = UsageKey.ranges(raw.baseAddress! + start)
+            recordIDHashes.append(UsageKey.hash(ranges.recordID, seed: UsageKey.recordIDSeed))
+            contentHashes.append(ranges.content.map { UsageKey.hash($0, seed: UsageKey.contentSeed) } ?? 0)
+        }
+    }
 }

@@ -13,7 +13,7 @@ struct ChargeGenerator: Sendable {
     let files: Int
     let ratePPM: Int64
     let catalog: CatalogTemplate
-    let registry: ProviderRegistry
+    let registry: ProviderTemplate
     let accountWidth: Int
     private let forced: [Int64: Kind]
     private let ordinaryCodes: [String]
@@ -68,7 +68,7 @@ struct ChargeGenerator: Sendable {
     }
 
     init(seed: UInt64, charges: Int64, accounts: Int64, files: Int, ratePPM: Int64, catalog: CatalogTemplate,
-         registry: ProviderRegistry, accountWidth: Int)
+         registry: ProviderTemplate, accountWidth: Int)
     {
         self.seed = seed
         self.charges = charges
@@ -235,7 +235,7 @@ struct ChargeGenerator: Sendable {
     ) {
         valueAddedCharge(&charge, key: key, localDay, &rng)
         switch failure {
-        case .unregistered: charge.provider = rng.pick(ProviderRegistry.unregistered)
+        case .unregistered: charge.provider = rng.pick(ProviderTemplate.unregistered)
         case .expired: charge.provider = "SP2001"
         case .noLicence: charge.provider = "SP2004"
         case .emptyProvider: charge.provider = ""
@@ -245,7 +245,7 @@ struct ChargeGenerator: Sendable {
                 ["SP2002", "SP2003", "SP2005"].first { !registry.isLicensed($0, localDay: localDay) } ?? "SP2001"
         case .ordinaryItemWithProvider:
             ordinaryCharge(&charge, localDay, &rng)
-            charge.provider = rng.pick(ProviderRegistry.unregistered)
+            charge.provider = rng.pick(ProviderTemplate.unregistered)
         }
         // Whether or not the subscriber ordered it, the provider may not bill. (No orders with an
         // empty provider: the subscriptions file always names one.)

@@ -88,7 +88,7 @@ public enum DataSetGenerator {
         let folder = options.outputFolder
         try prepare(folder: folder, force: options.force)
         let template = CatalogTemplate(seed: options.seed, cycle: options.cycle)
-        let registry = ProviderRegistry(seed: options.seed, cycleFirstDay: template.cycleFirstDay)
+        let registry = ProviderTemplate(seed: options.seed, cycleFirstDay: template.cycleFirstDay)
         let catalogPath = folder + "/catalog.yaml"
         let yaml = template.yaml(seed: options.seed)
         try writeText(yaml, to: catalogPath)

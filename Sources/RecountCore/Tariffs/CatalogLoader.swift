@@ -7,6 +7,8 @@ import Yams
 /// amount, `+08:00` an offset, never a YAML float or sexagesimal integer.
 struct CatalogLoader {
     let file: String
+    /// Identical destination tables are built once and shared between plan versions.
+    let tables = PrefixTableCache()
 
     static let catalogFields = [
         "currency", "timezone", "amount_precision", "rounding", "refund_factor", "confirmation_window",
@@ -103,7 +105,7 @@ struct CatalogLoader {
         return PlanVersion(
             id: id, name: name, approval: approval, effectiveFrom: from, effectiveTo: to, bandRule: bandRule,
             voice: voice, sms: sms, data: data.first, voiceDenominator: denominator, yamlPath: path,
-            line: node.mark?.line ?? 0)
+            line: node.mark?.line ?? 0, tables: tables)
     }
 
     /// `effective_from` (required) and `effective_to` (optional, not before `effective_from`).

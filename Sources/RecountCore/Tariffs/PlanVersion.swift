@@ -25,7 +25,8 @@ public struct PlanVersion: Sendable {
     /// every `rate_micros × (voiceDenominator / per)` fits `Int64` (see `CatalogLoader`).
     init(
         id: String, name: String, approval: String, effectiveFrom: Int64, effectiveTo: Int64?, bandRule: BandRule,
-        voice: [VoiceRule], sms: [SMSRule], data: DataRule?, voiceDenominator: Int64, yamlPath: String, line: Int
+        voice: [VoiceRule], sms: [SMSRule], data: DataRule?, voiceDenominator: Int64, yamlPath: String, line: Int,
+        tables: PrefixTableCache = PrefixTableCache()
     ) {
         self.id = id
         self.name = name
@@ -38,12 +39,12 @@ public struct PlanVersion: Sendable {
         self.data = data
         self.yamlPath = yamlPath
         self.line = line
-        self.voiceTariff = VoiceTariff(rules: voice, denominator: voiceDenominator)
+        self.voiceTariff = VoiceTariff(rules: voice, denominator: voiceDenominator, tables: tables)
         var smsPrefixes: [(prefix: String, rule: Int32)] = []
         for (index, rule) in sms.enumerated() {
             for destination in rule.destinations { smsPrefixes.append((destination, Int32(index))) }
         }
-        self.smsPrefixes = PrefixTable(smsPrefixes)
+        self.smsPrefixes = tables.table(smsPrefixes)
     }
 
     public func isInForce(localDay: Int64) -> Bool {

@@ -4,11 +4,15 @@
 ///
 /// Each node may carry several rule indices (rules of different bands that list the same
 /// prefix); the caller's `accept` picks among them (band coverage).
+///
+/// Layout: rating is bound by cache misses on the walk, so a node is one 48-byte record
+/// (`[first entry, end entry, child 0 … child 9]`) and each level costs one cache line.
 struct PrefixTable: Sendable {
-    /// `children[node * 10 + digit]` = child node, 0 = none (the root, node 0, is never a child).
-    private let children: [Int32]
-    /// Rules at node `n` are `entries[entryStarts[n]..<entryStarts[n + 1]]`, in rule order.
-    private let entryStarts: [Int32]
+    static let stride = 12
+
+    /// Node `n` is `nodes[n * stride ..< (n + 1) * stride]`; child 0 (the root) means "none".
+    private let nodes: [Int32]
+    /// Rule indices; node `n`'s are `entries[nodes[n * stride] ..< nodes[n * stride + 1]]`, in rule order.
     private let entries: [Int32]
 
     /// `prefixes`: (digit prefix, rule index) pairs; prefixes hold only `0`–`9` (the loader checks).
@@ -28,14 +32,16 @@ struct PrefixTable: Sendable {
             }
             if !nodeRules[node].contains(rule) { nodeRules[node].append(rule) }
         }
-        var entryStarts: [Int32] = [0]
+        var nodes: [Int32] = []
+        nodes.reserveCapacity(nodeRules.count * Self.stride)
         var entries: [Int32] = []
-        for rules in nodeRules {
+        for (node, rules) in nodeRules.enumerated() {
+            nodes.append(Int32(entries.count))
             entries.append(contentsOf: rules)
-            entryStarts.append(Int32(entries.count))
+            nodes.append(Int32(entries.count))
+            nodes.append(contentsOf: children[(node * 10)..<(node * 10 + 10)])
         }
-        self.children = children
-        self.entryStarts = entryStarts
+        self.nodes = nodes
         self.entries = entries
     }
 
@@ -44,12 +50,11 @@ struct PrefixTable: Sendable {
     @inline(__always)
     func longestMatch(_ key: UnsafeRawBufferPointer, accept: (Int) -> Bool) -> Int {
         var best = -1
-        var node = 0
+        var base = 0  // node * stride
         var index = 0
         while true {
-            // entryStarts has one more element than there are nodes: `node + 1` is in bounds.
-            var entry = Int(entryStarts[node])
-            let end = Int(entryStarts[node + 1])
+            var entry = Int(nodes[base])
+            let end = Int(nodes[base + 1])
             while entry < end {
                 let rule = Int(entries[entry])
                 if accept(rule) {
@@ -61,9 +66,9 @@ struct PrefixTable: Sendable {
             if index == key.count { break }
             let digit = Int(key[index]) &- 48
             if digit < 0 || digit > 9 { break }
-            let child = Int(children[node * 10 + digit])
+            let child = Int(nodes[base + 2 + digit])
             if child == 0 { break }
-            node = child
+            base = child * Self.stride
             index += 1
         }
         return best

@@ -33,52 +33,61 @@ public final class Rater: Sendable {
         }
     }
 
+    // The rate* functions reach a version through `catalog.plans[version]` chains, never
+    // `let plan = catalog.plans[version]`: binding the struct copies it and retains every
+    // array and string it holds, which cost more than the rating itself.
+
     private func rateVoice(_ event: UsageEvent, version: Int, localStart: Int64) -> Rating {
-        let plan = catalog.plans[version]
         let outcome =
-            plan.bandRule == .split
-            ? plan.voiceTariff.rateSplit(
+            catalog.plans[version].bandRule == .split
+            ? catalog.plans[version].voiceTariff.rateSplit(
                 destination: event.destination, localStart: localStart, duration: event.durationSeconds)
-            : plan.voiceTariff.rateAtStart(
+            : catalog.plans[version].voiceTariff.rateAtStart(
                 destination: event.destination, localStart: localStart, duration: event.durationSeconds)
         switch outcome {
         case .rated(let quantity, let numerator):
-            return rated(quantity, numerator, over: plan.voiceTariff.denominator, plan: plan)
+            return rated(quantity, numerator, over: catalog.plans[version].voiceTariff.denominator, version: version)
         case .uncovered(let elapsed):
-            let local = localStart + elapsed
-            let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
-            let dayName = Band.dayNames[CivilTime.weekday(days: day)]
-            let destination = event.destination.isEmpty ? "an empty destination" : "destination \(Self.text(event.destination))"
-            return .unfiled(
-                reason: "no voice rule of plan \(plan.id) covers \(destination) at "
-                    + "\(dayName.prefix(1).uppercased() + dayName.dropFirst()) \(Band.clock(local - day * CivilTime.secondsPerDay))")
+            return .unfiled(reason: uncoveredVoice(event, version: version, local: localStart + elapsed))
         }
+    }
+
+    /// `no voice rule of plan P01 covers destination 8613 at Sat 21:00` (failure path only).
+    private func uncoveredVoice(_ event: UsageEvent, version: Int, local: Int64) -> String {
+        let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
+        let dayName = Band.dayNames[CivilTime.weekday(days: day)]
+        return "no voice rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination)) at "
+            + "\(dayName.prefix(1).uppercased() + dayName.dropFirst()) \(Band.clock(local - day * CivilTime.secondsPerDay))"
+    }
+
+    private static func destinationText(_ destination: UnsafeRawBufferPointer) -> String {
+        destination.isEmpty ? "an empty destination" : "destination \(text(destination))"
     }
 
     /// §3.2: one message at the rate of the longest matching prefix, rounded once.
     private func rateSMS(_ event: UsageEvent, version: Int) -> Rating {
-        let plan = catalog.plans[version]
-        let rule = plan.smsPrefixes.longestMatch(event.destination) { _ in true }
+        let rule = catalog.plans[version].smsPrefixes.longestMatch(event.destination) { _ in true }
         if rule < 0 {
-            let destination = event.destination.isEmpty ? "an empty destination" : "destination \(Self.text(event.destination))"
-            return .unfiled(reason: "no sms rule of plan \(plan.id) covers \(destination)")
+            return .unfiled(
+                reason: "no sms rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination))")
         }
-        return rated(1, Int128(plan.sms[rule].rate.micros), over: 1, plan: plan)
+        return rated(1, Int128(catalog.plans[version].sms[rule].rate.micros), over: 1, version: version)
     }
 
     /// §3.3: whole increments of bytes at `rate / per`; 0 bytes cost nothing.
     private func rateData(_ event: UsageEvent, version: Int) -> Rating {
-        let plan = catalog.plans[version]
-        guard let rule = plan.data else { return .unfiled(reason: "plan \(plan.id) has no data rule") }
+        guard let increment = catalog.plans[version].data?.increment, let rate = catalog.plans[version].data?.rate,
+            let per = catalog.plans[version].data?.per
+        else { return .unfiled(reason: "plan \(catalog.plans[version].id) has no data rule") }
         if event.volumeBytes <= 0 { return .rated(quantity: 0, amount: .zero) }
-        let quantity = (event.volumeBytes + rule.increment - 1) / rule.increment * rule.increment
-        return rated(quantity, Int128(quantity) * Int128(rule.rate.micros), over: rule.per, plan: plan)
+        let quantity = (event.volumeBytes + increment - 1) / increment * increment
+        return rated(quantity, Int128(quantity) * Int128(rate.micros), over: per, version: version)
     }
 
     @inline(__always)
-    private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64, plan: PlanVersion) -> Rating {
+    private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64, version: Int) -> Rating {
         guard let amount = round(numerator, over: denominator) else {
-            return .unfiled(reason: "expected amount under plan \(plan.id) is too large to represent")
+            return .unfiled(reason: "expected amount under plan \(catalog.plans[version].id) is too large to represent")
         }
         return .rated(quantity: quantity, amount: amount)
     }

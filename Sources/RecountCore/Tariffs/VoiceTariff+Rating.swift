@@ -1,4 +1,8 @@
 /// Voice rating of one call against a compiled voice tariff (DESIGN.md §3.1).
+///
+/// Int128 arithmetic here wraps (`&*`, `&+`) instead of trapping: the loader bounds every
+/// multiplier below 2^63 and durations are below 10^18, so the numerator stays below
+/// (duration + increment) × 2^63 + fee × denominator < 2^127 — no overflow is possible.
 extension VoiceTariff {
     /// Quantity and exact cost of a call: `numerator / denominator` micros, connect fee included.
     enum Outcome {
@@ -31,9 +35,9 @@ extension VoiceTariff {
             let portion = min(duration, step.end) - step.after
             let charged = (portion + step.increment - 1) / step.increment * step.increment
             quantity += charged
-            numerator += Int128(charged) * Int128(step.multiplier)
+            numerator &+= Int128(charged) &* Int128(step.multiplier)
         }
-        numerator += Int128(connectFeeMicros[rule]) * Int128(denominator)
+        numerator &+= Int128(connectFeeMicros[rule]) &* Int128(denominator)
         return .rated(quantity: quantity, numerator: numerator)
     }
 
@@ -53,7 +57,7 @@ extension VoiceTariff {
             if rule < 0 { return .uncovered(elapsed: t) }
             if t == 0 {
                 if duration <= 0 { return .rated(quantity: 0, numerator: 0) }
-                numerator = Int128(connectFeeMicros[rule]) * Int128(denominator)
+                numerator = Int128(connectFeeMicros[rule]) &* Int128(denominator)
             }
             // The step of elapsed offset t: steps are sorted and the first starts at 0.
             var index = firstStep[rule]
@@ -64,7 +68,7 @@ extension VoiceTariff {
             let pieceEnd = min(duration, segmentEnd, step.end)
             let charged = (pieceEnd - t + step.increment - 1) / step.increment * step.increment
             quantity += charged
-            numerator += Int128(charged) * Int128(step.multiplier)
+            numerator &+= Int128(charged) &* Int128(step.multiplier)
             t += charged
         } while t < duration
         return .rated(quantity: quantity, numerator: numerator)

@@ -24,7 +24,7 @@ struct VoiceTariff: Sendable {
 
     /// `denominator` must be a common multiple of every step's `per`, and every multiplier
     /// must fit `Int64` (the loader checks both and rejects the catalog otherwise).
-    init(rules: [VoiceRule], denominator: Int64) {
+    init(rules: [VoiceRule], denominator: Int64, tables: PrefixTableCache) {
         var firstStep = [0]
         var steps: [RatedStep] = []
         var prefixes: [(prefix: String, rule: Int32)] = []
@@ -40,7 +40,7 @@ struct VoiceTariff: Sendable {
             for destination in rule.destinations { prefixes.append((destination, Int32(index))) }
         }
         self.schedule = WeekSchedule(ruleBands: rules.map(\.bands))
-        self.prefixes = PrefixTable(prefixes)
+        self.prefixes = tables.table(prefixes)
         self.firstStep = firstStep
         self.steps = steps
         self.connectFeeMicros = rules.map(\.connectFee.micros)

@@ -1,6 +1,6 @@
-/// The SP licence registry written to `providers.csv`, and the licence check the charge
+/// The SP licence registry the generator writes to `providers.csv`, and the licence check the charge
 /// generator plants against (DESIGN §5a "Licences").
-struct ProviderRegistry {
+struct ProviderTemplate {
     struct Licence {
         var licence: String
         var validFrom: Int64

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import RecountCore
+
+struct RateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rate",
+        abstract: "Re-rate usage records from the filed tariffs: record_id,expected_quantity,expected_amount.",
+        discussion: """
+            One output row per usage record, in input order; both values empty where no tariff applies. \
+            The output is gzip when FILE ends in .gz, and appears only when complete.
+            """)
+
+    @Option(help: "The filed tariff catalog (YAML).")
+    var catalog: String
+
+    @Option(name: .customLong("usage"), parsing: .upToNextOption, help: "Usage record files or folders.")
+    var usage: [String] = []
+
+    @Option(help: "Output file (.csv or .csv.gz).")
+    var out: String
+
+    @OptionGroup var runOptions: RunOptions
+
+    func validate() throws {
+        guard !usage.isEmpty else { throw ValidationError("give at least one --usage file or folder") }
+    }
+
+    func run() throws {
+        let tariffs: TariffCatalog
+        do {
+            tariffs = try TariffCatalog.load(path: catalog)
+        } catch {
+            throw Failure.exit(error, code: 1)
+        }
+        do {
+            let files = try InputFiles.expand(.usage, usage)
+            let report = try RateRun.run(catalog: tariffs, files: files, options: runOptions.pipeline, outputPath: out)
+            let rows = report.files.reduce(0) { $0 + $1.rowsRead }
+            let bytes = report.files.reduce(0) { $0 + $1.decompressedBytes }
+            let seconds = max(report.wallSeconds, 1e-6)
+            print(String(format: "%d rows rated in %.2f s: %.0f rows/s, %.1f MB/s decompressed", rows, seconds,
+                         Double(rows) / seconds, Double(bytes) / 1e6 / seconds))
+        } catch {
+            throw Failure.exit(String(describing: error), code: 2)
+        }
+    }
+}

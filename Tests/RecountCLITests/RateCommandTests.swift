@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Testing
+
+@testable import recount
+
+/// `recount rate` on the demo usage: expected values from testdata/demo/README.md's table.
+@Suite struct RateCommandTests {
+    static let expected = """
+        record_id,expected_quantity,expected_amount
+        U001,66,0.220
+        U002,66,0.220
+        U003,60,0.200
+        U004,0,0.000
+        U005,,
+        U006,1,0.100
+        U007,2048,0.001
+        U008,120,0.450
+        U009,120,0.450
+        U010,60,1.600
+        U001,66,0.220
+        U011,120,0.400
+        U012,0,0.000
+        U015,2048,0.001
+        U016,0,0.000
+
+        """
+
+    func rate(_ out: String, _ extra: [String] = []) throws {
+        var command = try Recount.parseAsRoot(
+            ["rate", "--catalog", TestSupport.demo + "/catalog.yaml", "--usage", TestSupport.demo + "/usage",
+             "--max-rejects", "1", "--out", out] + extra)
+        try command.run()
+    }
+
+    @Test(arguments: [(1, 4 << 20), (2, 1), (4, 50), (3, 333)])
+    func ratesInInputOrderForAnyThreadsAndChunks(threads: Int, chunkSize: Int) throws {
+        let folder = TestSupport.temporaryFolder()
+        try rate(folder + "/rated.csv", ["--threads", String(threads), "--chunk-size", String(chunkSize)])
+        #expect(try TestSupport.read(folder + "/rated.csv") == Self.expected)
+        try rate(folder + "/rated.csv.gz", ["--threads", String(threads), "--chunk-size", String(chunkSize)])
+        #expect(try TestSupport.gunzip(folder + "/rated.csv.gz") == Self.expected)
+    }
+
+    @Test func malformedRowBeyondBudgetLeavesNoOutput() throws {
+        let folder = TestSupport.temporaryFolder()
+        var command = try Recount.parseAsRoot(
+            ["rate", "--catalog", TestSupport.demo + "/catalog.yaml", "--usage", TestSupport.demo + "/usage",
+             "--out", folder + "/rated.csv"])
+        #expect(throws: ExitCode(2)) { try command.run() }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+}

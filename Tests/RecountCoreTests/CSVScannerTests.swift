@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+
+@testable import RecountCore
+
+/// What the scanner reports for one input, item by item.
+private enum Scanned: Equatable, CustomStringConvertible {
+    case record(line: Int, fields: [String])
+    case blank(line: Int)
+    case malformed(line: Int, reason: String, raw: String)
+
+    var description: String {
+        switch self {
+        case .record(let line, let fields): return "record@\(line) \(fields)"
+        case .blank(let line): return "blank@\(line)"
+        case .malformed(let line, let reason, let raw): return "malformed@\(line) \(reason) raw=\(raw.debugDescription)"
+        }
+    }
+}
+
+private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], lines: Int) {
+    let scanner = CSVScanner(capacity: capacity)
+    var items: [Scanned] = []
+    return Array(text.utf8).withUnsafeBytes { bytes in
+        scanner.reset(bytes)
+        while true {
+            switch scanner.next() {
+            case .end: return (items, scanner.linesConsumed)
+            case .blank: items.append(.blank(line: scanner.recordLine))
+            case .record:
+                let count = min(scanner.fieldCount, scanner.capacity)
+                items.append(
+                    .record(
+                        line: scanner.recordLine,
+                        fields: (0..<count).map { String(decoding: scanner.field($0), as: UTF8.self) }))
+            case .malformed(let reason):
+                items.append(
+                    .malformed(
+                        line: scanner.recordLine, reason: reason,
+                        raw: String(decoding: scanner.rawRecord, as: UTF8.self)))
+            }
+        }
+    }
+}
+
+@Suite struct CSVScannerTests {
+    @Test func fieldShapes() {
+        let (items, lines) = scan("a,b,c\n\"q,1\",\"say \"\"hi\"\"\",\"\"\n,,\n\"x\ny\",\"p\r\nq\"\r\nlast,\"\"\"\"")
+        #expect(
+            items == [
+                .record(line: 0, fields: ["a", "b", "c"]),
+                .record(line: 1, fields: ["q,1", "say \"hi\"", ""]),
+                .record(line: 2, fields: ["", "", ""]),
+                .record(line: 3, fields: ["x\ny", "p\r\nq"]),
+                .record(line: 6, fields: ["last", "\""]),
+            ])
+        #expect(lines == 6)
+    }
+
+    @Test func lineEndsAndBlankLines() {
+        let (items, lines) = scan("a\r\n\r\n\nb\r\nc\rd\n\"e\"\r\n")
+        #expect(
+            items == [
+                .record(line: 0, fields: ["a"]), .blank(line: 1), .blank(line: 2), .record(line: 3, fields: ["b"]),
+                // A lone CR inside a line is text.
+                .record(line: 4, fields: ["c\rd"]), .record(line: 5, fields: ["e"]),
+            ])
+        #expect(lines == 6)
+    }
+
+    @Test func lastLineWithoutNewline() {
+        #expect(
+            scan("a,b\nc,d").items == [.record(line: 0, fields: ["a", "b"]), .record(line: 1, fields: ["c", "d"])])
+        #expect(scan("a,b\nc,\"d\"").items.last == .record(line: 1, fields: ["c", "d"]))
+        #expect(scan("a,b\nc,").items.last == .record(line: 1, fields: ["c", ""]))
+        #expect(scan("a,b\nc,d\r").items.last == .record(line: 1, fields: ["c", "d"]))
+        #expect(scan("").items.isEmpty)
+    }
+
+    @Test func strayQuoteInUnquotedField() {
+        let (items, lines) = scan("a,b\"c,d\nnext,1\n")
+        #expect(
+            items == [
+                .malformed(line: 0, reason: "stray quote inside an unquoted field", raw: "a,b\"c,d\nnext,1")
+            ])
+        // The stray quote opens a "quoted" region to the end: one malformed record, by the chunker's parity rule.
+        #expect(lines == 2)
+        let (closed, _) = scan("a,b\"c\",d\nnext,1\n")
+        #expect(
+            closed == [
+                .malformed(line: 0, reason: "stray quote inside an unquoted field", raw: "a,b\"c\",d"),
+                .record(line: 1, fields: ["next", "1"]),
+            ])
+    }
+
+    @Test func textAfterClosingQuote() {
+        let (items, _) = scan("\"a\"b,c\nx,y\n\"q\" ,z\r\n1,2\n")
+        #expect(
+            items == [
+                .malformed(line: 0, reason: "unexpected text after a closing quote", raw: "\"a\"b,c"),
+                .record(line: 1, fields: ["x", "y"]),
+                .malformed(line: 2, reason: "unexpected text after a closing quote", raw: "\"q\" ,z"),
+                .record(line: 3, fields: ["1", "2"]),
+            ])
+    }
+
+    @Test func unterminatedQuote() {
+        let (items, lines) = scan("ok,1\n2,\"never closed\n3,4\n")
+        #expect(
+            items == [
+                .record(line: 0, fields: ["ok", "1"]),
+                .malformed(line: 1, reason: "unterminated quoted field", raw: "2,\"never closed\n3,4"),
+            ])
+        #expect(lines == 3)
+        #expect(scan("\"").items == [.malformed(line: 0, reason: "unterminated quoted field", raw: "\"")])
+        #expect(scan("\"abc\"\"").items == [.malformed(line: 0, reason: "unterminated quoted field", raw: "\"abc\"\"")])
+    }
+
+    /// A record's line is the physical line it starts on, after multi-line quoted fields and
+    /// after malformed records that span lines.
+    @Test func physicalLineAfterMultiLineField() {
+        let text = "h\n\"a\nb\nc\",x\nnext,1\n\"p\r\nq\"z\nafter,2\n\n\"m\n\"\"\n\",k\nend,3"
+        let (items, lines) = scan(text)
+        #expect(
+            items == [
+                .record(line: 0, fields: ["h"]),
+                .record(line: 1, fields: ["a\nb\nc", "x"]),
+                .record(line: 4, fields: ["next", "1"]),
+                .malformed(line: 5, reason: "unexpected text after a closing quote", raw: "\"p\r\nq\"z"),
+                .record(line: 7, fields: ["after", "2"]),
+                .blank(line: 8),
+                .record(line: 9, fields: ["m\n\"\n", "k"]),
+                .record(line: 12, fields: ["end", "3"]),
+            ])
+        #expect(lines == 12)
+    }
+
+    @Test func moreFieldsThanCapacityAreCounted() {
+        let scanner = CSVScanner(capacity: 2)
+        Array("a,b,c,d\n".utf8).withUnsafeBytes { bytes in
+            scanner.reset(bytes)
+            #expect(scanner.next() == .record)
+            #expect(scanner.fieldCount == 4)
+            #expect(String(decoding: scanner.field(1), as: UTF8.self) == "b")
+        }
+    }
+
+    /// Wrong field counts are rejects with the row's line, through the row reader.
+    @Test func wrongFieldCountIsAReject() throws {
+        let folder = TempFolder()
+        let header = usageColumns.joined(separator: ",")
+        let good = "r1,acc,P01,voice,2026-10-05T10:00:00Z,60,0,8613,60,0.20,,note"
+        let path = folder.write(
+            "u.csv",
+            header + "\n" + good + "\n" + good + ",extra\n\"multi\nline\"," + good + "\nshort,row\n" + good + "\n")
+        let report = try Validation.run(
+            files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 1, maxRejects: 10))
+        #expect(report.rejects.map(\.line) == [3, 4, 6])
+        #expect(
+            report.rejects.map(\.reason) == [
+                "row: expected 12 fields, found 13", "row: expected 12 fields, found 13",
+                "row: expected 12 fields, found 2",
+            ])
+        #expect(report.files[0].rowsRead == 5)
+        #expect(report.files[0].rowsRejected == 3)
+    }
+
+    /// Many records with every quoting shape, scanned in one piece, against the reference reader.
+    @Test func matchesReferenceOnGeneratedInput() {
+        for input in CSVCase.allCases {
+            let bytes = input.bytes
+            var scalars = bytes
+            if scalars.starts(with: [0xef, 0xbb, 0xbf]) { scalars.removeFirst(3) }
+            let expected = ReferenceCSV.parse(scalars)
+            var got: [ReferenceCSV.Item] = []
+            let scanner = CSVScanner(capacity: 64)
+            scalars.withUnsafeBytes { raw in
+                scanner.reset(raw)
+                loop: while true {
+                    switch scanner.next() {
+                    case .end: break loop
+                    case .blank: continue
+                    case .malformed: got.append(.malformed(line: scanner.recordLine + 1))
+                    case .record:
+                        got.append(
+                            .record(
+                                line: scanner.recordLine + 1,
+                                fields: (0..<scanner.fieldCount).map {
+                                    String(decoding: scanner.field($0), as: UTF8.self)
+                                }))
+                    }
+                }
+            }
+            #expect(got == expected, "\(input)")
+        }
+    }
+}
