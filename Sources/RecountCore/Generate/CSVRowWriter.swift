@@ -81,16 +81,34 @@ final class CSVRowWriter {
         padded(value, width: digits)
     }
 
+    /// "00" … "99": two digits per division halves the divisions of every number written.
+    private static let digitPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for value in 0..<100 {
+            pairs.append(UInt8(48 + value / 10))
+            pairs.append(UInt8(48 + value % 10))
+        }
+        return pairs
+    }()
+
     /// `value` in exactly `width` decimal digits, zero-padded; the caller guarantees it fits.
     @inline(__always)
     func padded(_ value: Int64, width: Int) {
         reserve(width)
         var rest = value
-        var index = count + width - 1
-        while index >= count {
-            storage[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
-            rest /= 10
-            index -= 1
+        var index = count + width
+        Self.digitPairs.withUnsafeBufferPointer { pairs in
+            // Writes from the right, two digits at a time; `reserve` made room for `width` bytes.
+            while index - count >= 2 {
+                let pair = Int(rest % 100) * 2
+                rest /= 100
+                index -= 2
+                storage[index] = pairs[pair]
+                storage[index + 1] = pairs[pair + 1]
+            }
+            if index > count {
+                storage[count] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+            }
         }
         count += width
     }

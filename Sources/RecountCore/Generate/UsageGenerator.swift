@@ -17,6 +17,8 @@ struct UsageGenerator: Sendable {
     let ratePPM: Int64
     let catalog: CatalogTemplate
     let accountWidth: Int
+    /// `YYYY-MM` of the cycle, written in the `cycle` column.
+    private let cycleBytes: [UInt8]
 
     /// Local cycle seconds where each account's time slots start (slot k is [bounds[k], bounds[k+1])).
     private let slotBounds: [Int64]
@@ -74,6 +76,7 @@ struct UsageGenerator: Sendable {
         self.ratePPM = ratePPM
         self.catalog = catalog
         accountWidth = max(7, Destinations.digitCount(max(accounts - 1, 0)))
+        cycleBytes = Array(CivilTime.formatCycle(catalog.cycle).utf8)
         let ids = catalog.plans.map(\.id)
         planIDs = ids.map { Array($0.utf8) } + [Array("P99".utf8), []]
         planWeights = catalog.plans.map(\.weight)
@@ -481,7 +484,7 @@ struct UsageGenerator: Sendable {
         writer.comma()
         writer.money(row.billedAmount, fractionDigits: catalog.precision.fractionDigits)
         writer.comma()
-        if row.writesCycle { writer.cycle(catalog.cycle) }
+        if row.writesCycle { writer.bytes(cycleBytes) }
         try writer.endRow()
     }
 
