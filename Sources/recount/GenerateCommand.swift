@@ -47,7 +47,9 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(
         name: .customLong("gzip"),
-        help: "Deflate implementation: auto (libdeflate when installed, else zlib) or zlib (same bytes wherever zlib is the same).")
+        help:
+            "Deflate implementation: auto (libdeflate when installed, else zlib) or zlib (same bytes wherever zlib is the same)."
+    )
     var gzipEngine = "auto"
 
     @Flag(help: "Replace the files of an earlier run in a non-empty output folder.")
@@ -55,7 +57,9 @@ struct GenerateCommand: ParsableCommand {
 
     /// The rate as parts per million, parsed from its decimal text (never through a float).
     static func partsPerMillion(_ text: String) -> Int64? {
-        guard let micros = FieldDecoder.withBytes(text, { FieldDecoder.money($0) }), micros.micros >= 0 else { return nil }
+        guard let micros = FieldDecoder.withBytes(text, { FieldDecoder.money($0) }), micros.micros >= 0 else {
+            return nil
+        }
         return micros.micros
     }
 
@@ -98,8 +102,9 @@ struct GenerateCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let rate = seconds > 0 ? Int(Double(summary.usageRows) / seconds) : 0
-        print("wrote \(summary.usageRows) usage rows and \(summary.charges) charges to \(out) in "
-              + String(format: "%.2f", seconds) + " s (\(rate) usage rows/s)")
+        print(
+            "wrote \(summary.usageRows) usage rows and \(summary.charges) charges to \(out) in "
+                + String(format: "%.2f", seconds) + " s (\(rate) usage rows/s)")
         print("planted \(summary.answerKey.entries.count) errors (answer-key.csv)")
         print("audit with: \(summary.auditCommand)")
     }

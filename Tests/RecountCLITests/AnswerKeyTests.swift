@@ -64,7 +64,8 @@ import Testing
         let columns = ["kind", "record_id", "rule", "overcharge", "refund"]
         let expected = Self.keyRows(try TestSupport.read(folder + "/answer-key.csv"), columns: columns)
         let found = Self.keyRows(try TestSupport.gunzip(folder + "/audit/findings.csv.gz"), columns: columns)
-        let missing = Set(expected).subtracting(found), extra = Set(found).subtracting(expected)
+        let missing = Set(expected).subtracting(found)
+        let extra = Set(found).subtracting(expected)
         #expect(missing.isEmpty, "planted but not found (\(missing.count)): \(missing.sorted().prefix(10))")
         #expect(extra.isEmpty, "found but not planted (\(extra.count)): \(extra.sorted().prefix(10))")
         #expect(found == expected)

@@ -31,7 +31,8 @@ final class OracleRater: UsageRating, @unchecked Sendable {
             let quantity = units * rule.increment
             return .rated(
                 quantity: quantity,
-                amount: ExactAmount(rule.rate, times: quantity, over: rule.per).rounded(catalog.precision, catalog.rounding))
+                amount: ExactAmount(rule.rate, times: quantity, over: rule.per).rounded(
+                    catalog.precision, catalog.rounding))
         case .voice:
             return voice(version, destination: destination, localStart: local, duration: event.durationSeconds)
         }
@@ -98,7 +99,9 @@ final class OracleRater: UsageRating, @unchecked Sendable {
         var position: Int64 = 0
         while position < duration {
             let at = localStart + position
-            guard let current = rule(version, destination, at: at) else { return .unfiled(reason: "a piece has no rule") }
+            guard let current = rule(version, destination, at: at) else {
+                return .unfiled(reason: "a piece has no rule")
+            }
             let (step, nextAfter) = step(current, elapsed: position)
             let day = CivilTime.floorDiv(at, 86_400)
             let second = at - day * 86_400

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import RecountCore
 
 /// Helpers for the generator tests: temporary folders, an RFC 4180 reader, and an independent
@@ -10,9 +11,10 @@ enum GeneratorTestSupport {
         return path + "/set"
     }
 
-    static func options(_ folder: String, rows: Int64 = 6000, charges: Int64 = 1500, files: Int = 3, seed: UInt64 = 7,
-                        threads: Int = 2, plain: Bool = true, rate: Int64 = 20_000) -> GeneratorOptions
-    {
+    static func options(
+        _ folder: String, rows: Int64 = 6000, charges: Int64 = 1500, files: Int = 3, seed: UInt64 = 7,
+        threads: Int = 2, plain: Bool = true, rate: Int64 = 20_000
+    ) -> GeneratorOptions {
         var options = GeneratorOptions(outputFolder: folder)
         options.usageRows = rows
         options.accounts = 300
@@ -38,7 +40,9 @@ enum GeneratorTestSupport {
         var paths: [String] = []
         while let path = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: folder + "/" + path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 paths.append(path)
             }
         }
@@ -58,9 +62,18 @@ enum GeneratorTestSupport {
             if quoted {
                 if scalar == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.unicodeScalars.append(scalar) }
+                        if next == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
             } else if scalar == "\"" && field.isEmpty {
                 quoted = true
             } else if scalar == "," {
@@ -75,7 +88,10 @@ enum GeneratorTestSupport {
                 field.unicodeScalars.append(scalar)
             }
         }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        if !field.isEmpty || !row.isEmpty {
+            row.append(field)
+            rows.append(row)
+        }
         return rows
     }
 
@@ -98,10 +114,16 @@ enum GeneratorTestSupport {
         var items: [FiledItem] = []
         var inItems = false
         for line in yaml.split(separator: "\n").map(String.init) {
-            if line == "items:" { inItems = true; continue }
+            if line == "items:" {
+                inItems = true
+                continue
+            }
             guard inItems else { continue }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("- code: ") { items.append(FiledItem(code: String(trimmed.dropFirst(8)))); continue }
+            if trimmed.hasPrefix("- code: ") {
+                items.append(FiledItem(code: String(trimmed.dropFirst(8))))
+                continue
+            }
             let parts = trimmed.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2 else { continue }
             let date = { FieldDecoder.withBytes(parts[1]) { FieldDecoder.date($0) } }
@@ -117,7 +139,9 @@ enum GeneratorTestSupport {
     }
 
     /// Why each order of an `unconfirmed-subscription` charge failed (DESIGN §5a), for coverage.
-    enum ConfirmationFailure: Hashable { case missing, beforeOrder, laterThanWindow, soonerThanMinimumDelay, afterCharge }
+    enum ConfirmationFailure: Hashable {
+        case missing, beforeOrder, laterThanWindow, soonerThanMinimumDelay, afterCharge
+    }
 
     struct Order { var ordered: Int64, confirmed: Int64?, cancelled: Int64? }
 
@@ -131,7 +155,8 @@ enum GeneratorTestSupport {
     /// Audits a plain data set from its files, with `rater` for the expected usage amounts.
     static func audit(_ folder: String, rater: some UsageRating) throws -> AuditResult {
         let offset: Int64 = 8 * 3600  // the generated catalog's timezone
-        let window: Int64 = 86_400, minimumDelay: Int64 = 10
+        let window: Int64 = 86_400
+        let minimumDelay: Int64 = 10
         var result = AuditResult()
         func number(_ id: String) -> Int64 { Int64(id.dropFirst())! }
 
@@ -139,10 +164,13 @@ enum GeneratorTestSupport {
         var seenContent: [String: Int] = [:]
         for (fileIndex, path) in files(in: folder + "/usage").enumerated() {
             for row in try table(folder + "/usage/" + path).rows {
-                let id = row["record_id"]!, service = Service.parse(Array(row["service"]!.utf8).withUnsafeBytes { $0 })!
+                let id = row["record_id"]!
+                let service = Service.parse(Array(row["service"]!.utf8).withUnsafeBytes { $0 })!
                 let start = instant(row["start"]!, offset: offset)!
-                let duration = Int64(row["duration_s"]!)!, volume = Int64(row["volume_bytes"]!)!
-                let billedQuantity = Int64(row["billed_quantity"]!)!, billed = Money(row["billed_amount"]!)!
+                let duration = Int64(row["duration_s"]!)!
+                let volume = Int64(row["volume_bytes"]!)!
+                let billedQuantity = Int64(row["billed_quantity"]!)!
+                let billed = Money(row["billed_amount"]!)!
                 let destination = row["destination"]!
                 let content = "\(row["account"]!)|\(service)|\(start)|\(destination)|\(duration)|\(volume)"
                 var rule: PlantedRule?
@@ -153,7 +181,8 @@ enum GeneratorTestSupport {
                     if earlier != fileIndex { result.crossFileDuplicates += 1 }
                     if seenIDs[id] == nil { result.contentDuplicates += 1 }
                 } else {
-                    let plan = Array(row["plan"]!.utf8), digits = Array(destination.utf8)
+                    let plan = Array(row["plan"]!.utf8)
+                    let digits = Array(destination.utf8)
                     let rating = plan.withUnsafeBytes { planBytes in
                         digits.withUnsafeBytes { destinationBytes in
                             rater.rate(
@@ -184,7 +213,10 @@ enum GeneratorTestSupport {
                 }
                 seenIDs[id] = seenIDs[id] ?? fileIndex
                 if service != .sms { seenContent[content] = seenContent[content] ?? fileIndex }
-                if let rule { result.entries.append(AnswerEntry(kind: .usage, recordNumber: number(id), rule: rule, overcharge: overcharge)) }
+                if let rule {
+                    result.entries.append(
+                        AnswerEntry(kind: .usage, recordNumber: number(id), rule: rule, overcharge: overcharge))
+                }
             }
         }
 
@@ -192,7 +224,8 @@ enum GeneratorTestSupport {
         var licences: [String: [(licence: String, from: Int64, to: Int64?)]] = [:]
         for row in try table(folder + "/providers.csv").rows {
             let date = { (text: String) in FieldDecoder.withBytes(text) { FieldDecoder.date($0) } }
-            licences[row["provider"]!, default: []].append((row["licence"]!, date(row["valid_from"]!)!, date(row["valid_to"]!)))
+            licences[row["provider"]!, default: []].append(
+                (row["licence"]!, date(row["valid_from"]!)!, date(row["valid_to"]!)))
         }
         var orders: [String: [Order]] = [:]
         let subscriptions = files(in: folder).first { $0.hasPrefix("subscriptions") }!
@@ -200,14 +233,16 @@ enum GeneratorTestSupport {
             let key = row["account"]! + "|" + row["provider"]! + "|" + row["service_code"]!
             orders[key, default: []].append(
                 Order(
-                    ordered: instant(row["ordered_at"]!, offset: offset)!, confirmed: instant(row["confirmed_at"]!, offset: offset),
+                    ordered: instant(row["ordered_at"]!, offset: offset)!,
+                    confirmed: instant(row["confirmed_at"]!, offset: offset),
                     cancelled: instant(row["cancelled_at"]!, offset: offset)))
         }
         for path in files(in: folder + "/charges") {
             for row in try table(folder + "/charges/" + path).rows {
                 let at = instant(row["charged_at"]!, offset: offset)!
                 let day = CivilTime.floorDiv(at + offset, 86_400)
-                let amount = Money(row["amount"]!)!, provider = row["provider"]!
+                let amount = Money(row["amount"]!)!
+                let provider = row["provider"]!
                 let item = items.first { $0.code == row["code"]! && $0.from <= day && day <= ($0.to ?? Int64.max) }
                 var rule: PlantedRule?
                 var overcharge = amount
@@ -229,11 +264,19 @@ enum GeneratorTestSupport {
                         } else if valid.isEmpty {
                             rule = .unconfirmedSubscription
                             for order in found {
-                                guard let confirmed = order.confirmed else { result.confirmationFailures.insert(.missing); continue }
-                                if confirmed < order.ordered { result.confirmationFailures.insert(.beforeOrder) }
-                                else if confirmed - order.ordered > window { result.confirmationFailures.insert(.laterThanWindow) }
-                                else if confirmed - order.ordered < minimumDelay { result.confirmationFailures.insert(.soonerThanMinimumDelay) }
-                                else if confirmed > at { result.confirmationFailures.insert(.afterCharge) }
+                                guard let confirmed = order.confirmed else {
+                                    result.confirmationFailures.insert(.missing)
+                                    continue
+                                }
+                                if confirmed < order.ordered {
+                                    result.confirmationFailures.insert(.beforeOrder)
+                                } else if confirmed - order.ordered > window {
+                                    result.confirmationFailures.insert(.laterThanWindow)
+                                } else if confirmed - order.ordered < minimumDelay {
+                                    result.confirmationFailures.insert(.soonerThanMinimumDelay)
+                                } else if confirmed > at {
+                                    result.confirmationFailures.insert(.afterCharge)
+                                }
                             }
                         } else if valid.allSatisfy({ $0.cancelled.map { $0 <= at } ?? false }) {
                             rule = .chargedAfterCancellation
@@ -247,7 +290,9 @@ enum GeneratorTestSupport {
                     rule = .unfiledItem
                 }
                 if let rule {
-                    result.entries.append(AnswerEntry(kind: .charge, recordNumber: number(row["item_id"]!), rule: rule, overcharge: overcharge))
+                    result.entries.append(
+                        AnswerEntry(
+                            kind: .charge, recordNumber: number(row["item_id"]!), rule: rule, overcharge: overcharge))
                 }
             }
         }

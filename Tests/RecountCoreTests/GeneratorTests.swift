@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountCore
 
 @Suite struct GeneratorTests {
@@ -12,19 +13,23 @@ import Testing
         // One folder, replaced each time: README.txt names the folder, so it must be the same.
         let folder = Support.temporaryFolder("threads")
         for threads in [1, 2, 5] {
-            var options = Support.options(folder, rows: 4000, charges: 800, files: 4, threads: threads, plain: format == "plain")
+            var options = Support.options(
+                folder, rows: 4000, charges: 800, files: 4, threads: threads, plain: format == "plain")
             options.gzipEngine = GzipEngine(rawValue: format) ?? .zlib
             options.force = true
             try Support.generate(options)
             var contents: [String: Data] = [:]
-            for path in Support.files(in: folder) { contents[path] = FileManager.default.contents(atPath: folder + "/" + path) }
+            for path in Support.files(in: folder) {
+                contents[path] = FileManager.default.contents(atPath: folder + "/" + path)
+            }
             #expect(contents.count == 14)
             if let reference { #expect(contents == reference, "threads \(threads)") } else { reference = contents }
         }
     }
 
     @Test func differentSeedsGiveDifferentData() throws {
-        let first = Support.temporaryFolder("seed"), second = Support.temporaryFolder("seed")
+        let first = Support.temporaryFolder("seed")
+        let second = Support.temporaryFolder("seed")
         try Support.generate(Support.options(first, seed: 1))
         try Support.generate(Support.options(second, seed: 2))
         let a = FileManager.default.contents(atPath: first + "/usage/usage-00000.csv")
@@ -35,7 +40,8 @@ import Testing
     /// The gzip files (one member with zlib, one per block with libdeflate) hold exactly the bytes of the plain ones.
     @Test(arguments: GzipEngine.allCases)
     func gzipMatchesPlain(engine: GzipEngine) throws {
-        let plain = Support.temporaryFolder("plain"), packed = Support.temporaryFolder("packed")
+        let plain = Support.temporaryFolder("plain")
+        let packed = Support.temporaryFolder("packed")
         try Support.generate(Support.options(plain, rows: 40_000, plain: true))
         var options = Support.options(packed, rows: 40_000, plain: false)
         options.gzipEngine = engine
@@ -75,12 +81,17 @@ import Testing
                 #expect(row["record_id"]!.wholeMatch(of: /U\d{10}/) != nil)
                 #expect(["voice", "sms", "data"].contains(row["service"]!))
                 #expect(isTimestamp(row["start"]!), "\(row)")
-                #expect(isCount(row["duration_s"]!) && isCount(row["volume_bytes"]!) && isCount(row["billed_quantity"]!))
+                #expect(
+                    isCount(row["duration_s"]!) && isCount(row["volume_bytes"]!) && isCount(row["billed_quantity"]!))
                 #expect(row["destination"]!.wholeMatch(of: /[0-9]*/) != nil)
                 #expect(isAmount(row["billed_amount"]!))
                 #expect(isCycle(row["cycle"]!))
                 if row["service"] != "voice" { #expect(row["duration_s"] == "0") }
-                if row["service"] != "data" { #expect(row["volume_bytes"] == "0") } else { #expect(row["destination"] == "") }
+                if row["service"] != "data" {
+                    #expect(row["volume_bytes"] == "0")
+                } else {
+                    #expect(row["destination"] == "")
+                }
                 let start = row["start"]!
                 styles.insert(start.count == 19 ? "local" : start.hasSuffix("Z") ? "Z" : String(start.suffix(6)))
             }
@@ -108,9 +119,11 @@ import Testing
             #expect(row["valid_to"]!.isEmpty || row["valid_to"]!.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil)
         }
         let readme = try String(contentsOfFile: folder + "/README.txt", encoding: .utf8)
-        #expect(readme.contains(
-            "recount audit --catalog \(folder)/catalog.yaml --usage \(folder)/usage --charges \(folder)/charges "
-                + "--subscriptions \(folder)/subscriptions.csv --providers \(folder)/providers.csv --out \(folder)/audit"))
+        #expect(
+            readme.contains(
+                "recount audit --catalog \(folder)/catalog.yaml --usage \(folder)/usage --charges \(folder)/charges "
+                    + "--subscriptions \(folder)/subscriptions.csv --providers \(folder)/providers.csv --out \(folder)/audit"
+            ))
     }
 
     /// An independent audit of the written files finds exactly the answer key: every planted
@@ -133,7 +146,8 @@ import Testing
         // The file on disk says the same: sorted, amounts with the catalog's 3 digits, refund = 2 × overcharge.
         let rows = try Support.answerKeyRows(folder)
         #expect(rows.count == summary.answerKey.entries.count)
-        #expect(rows.map { $0[0] + "," + $0[1] + "," + $0[2] } == rows.map { $0[0] + "," + $0[1] + "," + $0[2] }.sorted())
+        #expect(
+            rows.map { $0[0] + "," + $0[1] + "," + $0[2] } == rows.map { $0[0] + "," + $0[1] + "," + $0[2] }.sorted())
         for row in rows {
             #expect(row[3].wholeMatch(of: /\d+\.\d{3}/) != nil && row[4].wholeMatch(of: /\d+\.\d{3}/) != nil)
             #expect(Money(row[4])!.micros == 2 * Money(row[3])!.micros)
@@ -148,9 +162,10 @@ import Testing
         let catalog = try TariffCatalog.load(path: folder + "/catalog.yaml")
         #expect(catalog.timezoneOffset == 8 * 3600 && catalog.precision.fractionDigits == 3)
         #expect(catalog.minConfirmationDelay == 10 && catalog.confirmationWindow == 86_400)
-        let prefixes = Set(try String(contentsOfFile: folder + "/rates.csv", encoding: .utf8).split(separator: "\n").map {
-            $0.split(separator: ",", omittingEmptySubsequences: false)[5]
-        })
+        let prefixes = Set(
+            try String(contentsOfFile: folder + "/rates.csv", encoding: .utf8).split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false)[5]
+            })
         #expect(prefixes.count > 200)
     }
 
@@ -184,7 +199,8 @@ import Testing
     /// Slots split the cycle into disjoint, non-empty, increasing intervals.
     @Test(arguments: [Int64(1), 7, 1000, 600_000])
     func slotBoundsAreStrictlyIncreasing(slots: Int64) {
-        let bounds = UsageGenerator.slotBounds(slots: slots, days: 31, firstDay: CivilTime.days(year: 2026, month: 10, day: 1))
+        let bounds = UsageGenerator.slotBounds(
+            slots: slots, days: 31, firstDay: CivilTime.days(year: 2026, month: 10, day: 1))
         #expect(bounds.first == 0 && bounds.last == 31 * 86_400 && bounds.count == Int(slots) + 1)
         #expect(zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 })
     }

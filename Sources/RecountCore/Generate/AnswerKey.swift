@@ -8,7 +8,9 @@ public struct AnswerKey: Sendable {
 
     public init(entries: [AnswerEntry]) {
         self.entries = entries.sorted {
-            ($0.kind.rawValue, $0.recordNumber, $0.rule, $0.overcharge) < ($1.kind.rawValue, $1.recordNumber, $1.rule, $1.overcharge)
+            ($0.kind.rawValue, $0.recordNumber, $0.rule, $0.overcharge) < (
+                $1.kind.rawValue, $1.recordNumber, $1.rule, $1.overcharge
+            )
         }
     }
 

@@ -14,7 +14,8 @@ extension CatalogTemplate {
     }
 
     static func clock(_ minute: Int) -> String {
-        let hours = String(minute / 60), minutes = String(minute % 60)
+        let hours = String(minute / 60)
+        let minutes = String(minute % 60)
         return "\"" + (hours.count < 2 ? "0" : "") + hours + ":" + (minutes.count < 2 ? "0" : "") + minutes + "\""
     }
 
@@ -58,10 +59,13 @@ extension CatalogTemplate {
                             let bands = rule.bands.map { band -> String in
                                 var fields: [String] = []
                                 if band.days.count < 7 {
-                                    fields.append("days: [" + band.days.map { Self.dayNames[$0] }.joined(separator: ", ") + "]")
+                                    fields.append(
+                                        "days: [" + band.days.map { Self.dayNames[$0] }.joined(separator: ", ") + "]")
                                 }
                                 if band.fromMinute != 0 { fields.append("from: \(Self.clock(band.fromMinute))") }
-                                if band.toMinute != 24 * 60 || fields.isEmpty { fields.append("to: \(Self.clock(band.toMinute))") }
+                                if band.toMinute != 24 * 60 || fields.isEmpty {
+                                    fields.append("to: \(Self.clock(band.toMinute))")
+                                }
                                 return "{" + fields.joined(separator: ", ") + "}"
                             }
                             lines.append("        bands: [" + bands.joined(separator: ", ") + "]")
@@ -78,14 +82,17 @@ extension CatalogTemplate {
                 if !version.sms.isEmpty {
                     lines.append("    sms:")
                     for rule in version.sms {
-                        lines.append("      - {destinations: \(Self.prefixes(rule.destinations)), rate: \(Self.decimal(rule.rate))}")
+                        lines.append(
+                            "      - {destinations: \(Self.prefixes(rule.destinations)), rate: \(Self.decimal(rule.rate))}"
+                        )
                     }
                 }
                 if !version.data.isEmpty {
                     lines.append("    data:")
                     for rule in version.data {
                         lines.append(
-                            "      - {increment: \(rule.increment), rate: \(Self.decimal(rule.rate)), per: \(rule.per)}")
+                            "      - {increment: \(rule.increment), rate: \(Self.decimal(rule.rate)), per: \(rule.per)}"
+                        )
                     }
                 }
             }
@@ -119,7 +126,8 @@ extension CatalogTemplate {
                     "\(plan.id),\(CivilTime.formatDate(days: version.from)),"
                     + "\(version.to.map { CivilTime.formatDate(days: $0) } ?? ""),\((version.bandRule ?? .start).rawValue)"
                 for rule in version.voice {
-                    let bands = rule.bands.isEmpty ? [Band(days: Array(0...6), fromMinute: 0, toMinute: 1440)] : rule.bands
+                    let bands =
+                        rule.bands.isEmpty ? [Band(days: Array(0...6), fromMinute: 0, toMinute: 1440)] : rule.bands
                     for prefix in rule.destinations {
                         for band in bands {
                             let mask = String((0...6).map { band.days.contains($0) ? "1" : "0" })
@@ -135,12 +143,15 @@ extension CatalogTemplate {
                 }
                 for rule in version.sms {
                     for prefix in rule.destinations {
-                        lines.append("\(head),sms,\(prefix),1111111,0,86400,0.0,0,,1,\(Self.decimal(rule.rate, minimumDigits: 1)),1")
+                        lines.append(
+                            "\(head),sms,\(prefix),1111111,0,86400,0.0,0,,1,\(Self.decimal(rule.rate, minimumDigits: 1)),1"
+                        )
                     }
                 }
                 for rule in version.data {
                     lines.append(
-                        "\(head),data,,1111111,0,86400,0.0,0,,\(rule.increment),\(Self.decimal(rule.rate, minimumDigits: 1)),\(rule.per)")
+                        "\(head),data,,1111111,0,86400,0.0,0,,\(rule.increment),\(Self.decimal(rule.rate, minimumDigits: 1)),\(rule.per)"
+                    )
                 }
             }
         }

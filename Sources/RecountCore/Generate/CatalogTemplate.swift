@@ -121,7 +121,8 @@ struct CatalogTemplate {
 
     /// Errors in the generator's own inputs (not in user data).
     static func cycleBounds(_ cycle: Int32) -> (firstDay: Int64, days: Int64) {
-        let year = Int64(cycle / 100), month = Int64(cycle % 100)
+        let year = Int64(cycle / 100)
+        let month = Int64(cycle % 100)
         return (CivilTime.days(year: year, month: month, day: 1), CivilTime.daysInMonth(year: year, month: month))
     }
 
@@ -137,7 +138,9 @@ struct CatalogTemplate {
         func cents(_ base: Int64, spread: Int64) -> Money {
             Money(micros: (base + rng.within(-spread...spread)) * 10_000)
         }
-        let weekdays = [0, 1, 2, 3, 4], weekend = [5, 6], everyDay = Array(0...6)
+        let weekdays = [0, 1, 2, 3, 4]
+        let weekend = [5, 6]
+        let everyDay = Array(0...6)
         let peak = [Band(days: weekdays, fromMinute: 8 * 60, toMinute: 20 * 60)]
         let offPeak = [
             Band(days: weekdays, fromMinute: 0, toMinute: 8 * 60),
@@ -147,13 +150,17 @@ struct CatalogTemplate {
         let zones = Destinations.internationalZones
 
         func perMinute(_ rate: Money, first: Int64, then: Int64) -> [Step] {
-            [Step(after: 0, increment: first, rate: rate, per: 60), Step(after: first, increment: then, rate: rate, per: 60)]
+            [
+                Step(after: 0, increment: first, rate: rate, per: 60),
+                Step(after: first, increment: then, rate: rate, per: 60),
+            ]
         }
         func internationalRules(scale: Int64, connect: Bool, steps: (Money) -> [Step]) -> [VoiceRule] {
             zones.enumerated().map { index, zone in
                 let rate = cents((80 + Int64(index) * 45) * scale / 100, spread: 10)
                 return VoiceRule(
-                    destinations: zone, bands: [], connectFee: connect ? cents(20, spread: 10) : nil, steps: steps(rate))
+                    destinations: zone, bands: [], connectFee: connect ? cents(20, spread: 10) : nil, steps: steps(rate)
+                )
             }
         }
         func catchAll(_ rate: Money) -> VoiceRule {
@@ -307,7 +314,8 @@ struct CatalogTemplate {
                 versions: [
                     PlanVersion(
                         approval: "GX-2025-0606", from: day(2025, 1, 1), to: nil, bandRule: .split,
-                        voice: p06Voice + internationalRules(scale: 110, connect: true) { perMinute($0, first: 60, then: 6) }
+                        voice: p06Voice
+                            + internationalRules(scale: 110, connect: true) { perMinute($0, first: 60, then: 6) }
                             + [catchAll(cents(850, spread: 50))],
                         sms: smsRules(cents(10, spread: 2), cents(50, spread: 5)),
                         data: [DataRule(increment: 1024, rate: Money(micros: 350), per: 1024)])
@@ -324,14 +332,17 @@ struct CatalogTemplate {
                         data: [DataRule(increment: 1024, rate: Money(micros: 500), per: 1024)])
                 ], weight: 0))
 
-        func item(_ code: String, _ name: String, _ amount: Int64, vas: Bool = false, from: Int64? = nil, to: Int64? = nil)
+        func item(
+            _ code: String, _ name: String, _ amount: Int64, vas: Bool = false, from: Int64? = nil, to: Int64? = nil
+        )
             -> ItemTemplate
         {
             ItemTemplate(
                 code: code, name: name, requiresSubscription: vas,
                 versions: [
                     ItemVersion(
-                        approval: "GX-ITEM-\(code)", amount: Money(micros: amount * 10_000), from: from ?? day(2024, 1, 1),
+                        approval: "GX-ITEM-\(code)", amount: Money(micros: amount * 10_000),
+                        from: from ?? day(2024, 1, 1),
                         to: to)
                 ])
         }
@@ -342,7 +353,8 @@ struct CatalogTemplate {
             ItemTemplate(
                 code: "CLIP", name: "Caller ID display", requiresSubscription: false,
                 versions: [
-                    ItemVersion(approval: "GX-2012-0100", amount: Money(micros: 5_000_000), from: day(2012, 1, 1), to: d0 + 14),
+                    ItemVersion(
+                        approval: "GX-2012-0100", amount: Money(micros: 5_000_000), from: day(2012, 1, 1), to: d0 + 14),
                     ItemVersion(approval: "GX-\(year)-0100", amount: Money(micros: 6_000_000), from: d0 + 15, to: nil),
                 ]),
             item("VMAIL", "Voice mail", 300),
@@ -353,7 +365,8 @@ struct CatalogTemplate {
             ItemTemplate(
                 code: "VAS-MUSIC", name: "Music club", requiresSubscription: true,
                 versions: [
-                    ItemVersion(approval: "GX-VAS-0201", amount: Money(micros: 6_000_000), from: day(2023, 1, 1), to: d0 + 9),
+                    ItemVersion(
+                        approval: "GX-VAS-0201", amount: Money(micros: 6_000_000), from: day(2023, 1, 1), to: d0 + 9),
                     ItemVersion(approval: "GX-VAS-0202", amount: Money(micros: 8_000_000), from: d0 + 10, to: nil),
                 ]),
             item("VAS-GAME", "Game centre", 1000, vas: true),
@@ -366,7 +379,11 @@ struct CatalogTemplate {
     static let unfiledItemCodes = ["SVCFEE", "ADMIN", "VAS-LOTTO", "INSURE"]
     /// Filed codes that are not in force anywhere in the cycle (`unfiled-item` too).
     static let outOfForceItemCodes = ["PAPERBILL", "ESIM2"]
-    var ordinaryItemCodes: [String] { items.filter { !$0.requiresSubscription && $0.versions.count == 1 && isInForceAllCycle($0) }.map(\.code) + ["CLIP"] }
+    var ordinaryItemCodes: [String] {
+        items.filter { !$0.requiresSubscription && $0.versions.count == 1 && isInForceAllCycle($0) }.map(\.code) + [
+            "CLIP"
+        ]
+    }
     var valueAddedItemCodes: [String] { items.filter(\.requiresSubscription).map(\.code) }
 
     private func isInForceAllCycle(_ item: ItemTemplate) -> Bool {

@@ -67,9 +67,10 @@ struct ChargeGenerator: Sendable {
         var orders: [Order] = []
     }
 
-    init(seed: UInt64, charges: Int64, accounts: Int64, files: Int, ratePPM: Int64, catalog: CatalogTemplate,
-         registry: ProviderTemplate, accountWidth: Int)
-    {
+    init(
+        seed: UInt64, charges: Int64, accounts: Int64, files: Int, ratePPM: Int64, catalog: CatalogTemplate,
+        registry: ProviderTemplate, accountWidth: Int
+    ) {
         self.seed = seed
         self.charges = charges
         self.accounts = accounts
@@ -109,7 +110,8 @@ struct ChargeGenerator: Sendable {
         var rng = SplitMix64(seed: seed, 20, UInt64(c))
         let at = catalog.instant(cycleSecond: rng.below(catalog.cycleSeconds))
         var charge = Charge(
-            number: c, account: c % accounts, chargedAt: at, style: UsageGenerator.style(&rng), kind: .clean(valueAdded: false))
+            number: c, account: c % accounts, chargedAt: at, style: UsageGenerator.style(&rng),
+            kind: .clean(valueAdded: false))
         charge.writesCycle = rng.below(100) >= 10
         charge.kind = forced[c] ?? drawKind(&rng)
         let key = serviceCode(prefix: "1065", c / accounts)
@@ -126,7 +128,8 @@ struct ChargeGenerator: Sendable {
                 if rng.chance(1, in: 10) { charge.amount = Money(micros: charge.amount.micros / 20_000 * 10_000) }
             }
         case .unfiledItem(let outOfForce):
-            charge.code = outOfForce ? rng.pick(CatalogTemplate.outOfForceItemCodes) : rng.pick(CatalogTemplate.unfiledItemCodes)
+            charge.code =
+                outOfForce ? rng.pick(CatalogTemplate.outOfForceItemCodes) : rng.pick(CatalogTemplate.unfiledItemCodes)
             charge.amount = Money(micros: rng.pick([200, 500, 990, 1500, 3000] as [Int64]) * 10_000)
             if rng.chance(1, in: 3) {
                 charge.provider = licensedProvider(localDay, &rng)
@@ -160,13 +163,17 @@ struct ChargeGenerator: Sendable {
         case .unconfirmed(let failure):
             valueAddedCharge(&charge, key: key, localDay, &rng)
             charge.orders = [failedOrder(charge, failure, &rng)]
-            if rng.chance(1, in: 4) { charge.orders.append(failedOrder(charge, rng.pick(UnconfirmedCase.allCases), &rng)) }
+            if rng.chance(1, in: 4) {
+                charge.orders.append(failedOrder(charge, rng.pick(UnconfirmedCase.allCases), &rng))
+            }
             charge.rule = .unconfirmedSubscription
             charge.overcharge = charge.amount
         case .chargedAfterCancellation:
             valueAddedCharge(&charge, key: key, localDay, &rng)
             charge.orders = validOrders(charge, &rng, cancelledBy: true)
-            if rng.chance(1, in: 4) { charge.orders.append(failedOrder(charge, rng.pick(UnconfirmedCase.allCases), &rng)) }
+            if rng.chance(1, in: 4) {
+                charge.orders.append(failedOrder(charge, rng.pick(UnconfirmedCase.allCases), &rng))
+            }
             charge.rule = .chargedAfterCancellation
             charge.overcharge = charge.amount
         case .unlicensed(let failure):
@@ -288,7 +295,9 @@ struct ChargeGenerator: Sendable {
                 earlier.cancelled = earlier.confirmed! + rng.below(at - earlier.confirmed! + 1)
                 orders.insert(earlier, at: 0)
             }
-            if rng.chance(1, in: 5) { orders.insert(failedOrder(charge, rng.pick(UnconfirmedCase.allCases), &rng), at: 0) }
+            if rng.chance(1, in: 5) {
+                orders.insert(failedOrder(charge, rng.pick(UnconfirmedCase.allCases), &rng), at: 0)
+            }
         }
         return orders
     }

@@ -31,7 +31,8 @@ public struct GeneratorOptions: Sendable {
         guard files >= 1, files <= 10_000 else { throw .invalidOption("--files must be 1…10000") }
         guard threads >= 1 else { throw .invalidOption("--threads must be at least 1") }
         guard errorRatePPM >= 0, errorRatePPM * 6 <= 1_000_000 else {
-            throw .invalidOption("--error-rate must be between 0 and 0.16 (each of the six rules per input is planted at that rate)")
+            throw .invalidOption(
+                "--error-rate must be between 0 and 0.16 (each of the six rules per input is planted at that rate)")
         }
         guard cycle % 100 >= 1, cycle % 100 <= 12, cycle / 100 >= 1971, cycle / 100 <= 9998 else {
             throw .invalidOption("--cycle must be YYYY-MM")
@@ -41,9 +42,12 @@ public struct GeneratorOptions: Sendable {
         let slots = (usageRows + accounts - 1) / accounts
         guard slots <= 28 * 86_400 / 4 else {
             throw .invalidOption(
-                "--usage-rows / --accounts is \(slots) events per account: at most \(28 * 86_400 / 4) fit in a cycle; add accounts")
+                "--usage-rows / --accounts is \(slots) events per account: at most \(28 * 86_400 / 4) fit in a cycle; add accounts"
+            )
         }
-        guard charges / accounts < 1_000_000 else { throw .invalidOption("--charges / --accounts must stay below 1000000") }
+        guard charges / accounts < 1_000_000 else {
+            throw .invalidOption("--charges / --accounts must stay below 1000000")
+        }
     }
 }
 
@@ -108,7 +112,9 @@ public enum DataSetGenerator {
             return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
         }
         // Usage files first: they are the longest, so they start while the others fill the gaps.
-        var tasks: [GenerationTask] = (0..<options.files).map { .usage($0, folder + "/usage/usage-\(numbered($0))" + suffix) }
+        var tasks: [GenerationTask] = (0..<options.files).map {
+            .usage($0, folder + "/usage/usage-\(numbered($0))" + suffix)
+        }
         tasks += (0..<options.files).map { .charges($0, folder + "/charges/charges-\(numbered($0))" + suffix) }
         tasks.append(.subscriptions(folder + "/subscriptions" + suffix))
 
@@ -121,13 +127,22 @@ public enum DataSetGenerator {
                 switch task {
                 case .usage(let file, let path):
                     let context = RatingContext(rater: newRater(), planIDs: usage.planIDs)
-                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed, engine: engine) })
+                    let writer = CSVRowWriter(
+                        output: try wrap { () throws(OutputError) in
+                            try DataFileWriter(path: path, compressed: compressed, engine: engine)
+                        })
                     return .success(try usage.writeFile(file, to: writer, context))
                 case .charges(let file, let path):
-                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed, engine: engine) })
+                    let writer = CSVRowWriter(
+                        output: try wrap { () throws(OutputError) in
+                            try DataFileWriter(path: path, compressed: compressed, engine: engine)
+                        })
                     return .success(try wrap { () throws(OutputError) in try charges.writeFile(file, to: writer) })
                 case .subscriptions(let path):
-                    let writer = CSVRowWriter(output: try wrap { () throws(OutputError) in try DataFileWriter(path: path, compressed: compressed, engine: engine) })
+                    let writer = CSVRowWriter(
+                        output: try wrap { () throws(OutputError) in
+                            try DataFileWriter(path: path, compressed: compressed, engine: engine)
+                        })
                     try wrap { () throws(OutputError) in try charges.writeSubscriptions(to: writer) }
                     return .success([])
                 }
@@ -162,13 +177,18 @@ public enum DataSetGenerator {
             try registry.write(to: providers)
             try providers.finish()
             let key = CSVRowWriter(output: try DataFileWriter(path: folder + "/answer-key.csv", compressed: false))
-            try answerKey.write(to: key, fractionDigits: template.precision.fractionDigits, refundFactor: template.refundFactor)
+            try answerKey.write(
+                to: key, fractionDigits: template.precision.fractionDigits, refundFactor: template.refundFactor)
         }
         let command =
             "recount audit --catalog \(folder)/catalog.yaml --usage \(folder)/usage --charges \(folder)/charges "
             + "--subscriptions \(folder)/subscriptions\(suffix) --providers \(folder)/providers.csv --out \(folder)/audit"
-        try writeText(readme(options: options, answerKey: answerKey, command: command, template: template), to: folder + "/README.txt")
-        var files = ["catalog.yaml", "rates.csv", "providers.csv", "subscriptions" + suffix, "answer-key.csv", "README.txt"]
+        try writeText(
+            readme(options: options, answerKey: answerKey, command: command, template: template),
+            to: folder + "/README.txt")
+        var files = [
+            "catalog.yaml", "rates.csv", "providers.csv", "subscriptions" + suffix, "answer-key.csv", "README.txt",
+        ]
         for task in taskList {
             switch task {
             case .usage(_, let path), .charges(_, let path): files.append(String(path.dropFirst(folder.count + 1)))
@@ -176,13 +196,16 @@ public enum DataSetGenerator {
             }
         }
         return GenerationSummary(
-            usageRows: options.usageRows, charges: options.charges, answerKey: answerKey, files: files, auditCommand: command)
+            usageRows: options.usageRows, charges: options.charges, answerKey: answerKey, files: files,
+            auditCommand: command)
     }
 
     /// The engine's catalog for the generated YAML.
     /// Loading it through the engine also proves the written catalog valid under DESIGN §2.5.
     static func engineCatalog(yaml: String, path: String) throws(GeneratorError) -> TariffCatalog {
-        do { return try TariffCatalog.parse(yaml: yaml, path: path) } catch { throw .catalogRejected(error.description) }
+        do { return try TariffCatalog.parse(yaml: yaml, path: path) } catch {
+            throw .catalogRejected(error.description)
+        }
     }
 
     private static func wrap<T>(_ body: () throws(OutputError) -> T) throws(GeneratorError) -> T {
@@ -203,7 +226,9 @@ public enum DataSetGenerator {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw .cannotCreateFolder(path: folder, reason: "a file of that name exists") }
+            guard isDirectory.boolValue else {
+                throw .cannotCreateFolder(path: folder, reason: "a file of that name exists")
+            }
             let contents = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
             if !contents.isEmpty {
                 guard force else { throw .outputNotEmpty(path: folder) }
@@ -225,7 +250,9 @@ public enum DataSetGenerator {
         }
     }
 
-    private static func readme(options: GeneratorOptions, answerKey: AnswerKey, command: String, template: CatalogTemplate)
+    private static func readme(
+        options: GeneratorOptions, answerKey: AnswerKey, command: String, template: CatalogTemplate
+    )
         -> String
     {
         let counts = answerKey.counts
@@ -250,7 +277,8 @@ public enum DataSetGenerator {
         for rule in PlantedRule.allCases {
             text += "    \(rule.rawValue): \(counts[rule] ?? 0)\n"
         }
-        text += "    total refund: \(ExactAmount(answerKey.totalRefund(refundFactor: template.refundFactor)).formatted(template.precision, .halfUp))\n"
+        text +=
+            "    total refund: \(ExactAmount(answerKey.totalRefund(refundFactor: template.refundFactor)).formatted(template.precision, .halfUp))\n"
         return text
     }
 }

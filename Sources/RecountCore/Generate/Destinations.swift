@@ -58,12 +58,15 @@ enum Destinations {
         return count
     }
 
-    static let powersOfTen: [Int64] = (0...18).map { exponent in (0..<exponent).reduce(Int64(1)) { value, _ in value * 10 } }
+    static let powersOfTen: [Int64] = (0...18).map { exponent in
+        (0..<exponent).reduce(Int64(1)) { value, _ in value * 10 }
+    }
 
     /// `prefix` followed by random digits up to `length` digits in all.
     static func number(prefix: Int64, length: Int, _ rng: inout SplitMix64) -> Destination {
         let rest = max(0, length - digitCount(prefix))
-        return Destination(value: prefix * powersOfTen[rest] + rng.below(powersOfTen[rest]), length: Int8(digitCount(prefix) + rest))
+        return Destination(
+            value: prefix * powersOfTen[rest] + rng.below(powersOfTen[rest]), length: Int8(digitCount(prefix) + rest))
     }
 
     /// A domestic mobile number: 86 1[3-9]X XXXX XXXX.

@@ -12,7 +12,8 @@ final class LibDeflate {
     private typealias Alloc = @convention(c) (Int32) -> OpaquePointer?
     private typealias Free = @convention(c) (OpaquePointer?) -> Void
     private typealias Bound = @convention(c) (OpaquePointer?, Int) -> Int
-    private typealias Compress = @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int, UnsafeMutableRawPointer?, Int) -> Int
+    private typealias Compress =
+        @convention(c) (OpaquePointer?, UnsafeRawPointer?, Int, UnsafeMutableRawPointer?, Int) -> Int
 
     private struct Symbols: @unchecked Sendable {
         let alloc: Alloc, free: Free, bound: Bound, compress: Compress

@@ -56,6 +56,7 @@ enum RecordID {
 
     static func text(_ kind: RecordKind, _ number: Int64) -> String {
         let digitsText = String(number)
-        return (kind == .usage ? "U" : "C") + String(repeating: "0", count: max(0, digits - digitsText.count)) + digitsText
+        return (kind == .usage ? "U" : "C") + String(repeating: "0", count: max(0, digits - digitsText.count))
+            + digitsText
     }
 }

@@ -24,19 +24,23 @@ struct ProviderTemplate {
     init(seed: UInt64, cycleFirstDay d0: Int64) {
         var rng = SplitMix64(seed: seed, 2, 0)
         let names = [
-            "Blue Sky Media, Ltd.", "Ocean \"Wave\" Apps", "Golden Dragon Games", "Northern Lights Music", "Jade Reader",
+            "Blue Sky Media, Ltd.", "Ocean \"Wave\" Apps", "Golden Dragon Games", "Northern Lights Music",
+            "Jade Reader",
             "Pearl River News", "Summit Video", "Lotus Learning", "Panda Play", "Silk Road Travel", "Red Lantern Radio",
             "Bamboo Weather", "Crane Sports", "Harbour Finance Tips", "Mountain Mail", "Phoenix Ringtones",
             "Tea House Stories", "Kite Cartoons", "Lantern Lottery Info", "Willow Health",
         ]
         for (index, name) in names.enumerated() {
             let code = "SP" + String(1001 + index)
-            let from = CivilTime.days(year: 2017 + rng.within(0...6), month: rng.within(1...12), day: rng.within(1...28))
+            let from = CivilTime.days(
+                year: 2017 + rng.within(0...6), month: rng.within(1...12), day: rng.within(1...28))
             let to: Int64? = rng.chance(1, in: 3) ? CivilTime.days(year: 2030, month: 12, day: 31) : nil
             providers.append(
                 Provider(
                     code: code, name: name,
-                    licences: [Licence(licence: "B2-\(20_170_000 + rng.within(0...99_999))", validFrom: from, validTo: to)]))
+                    licences: [
+                        Licence(licence: "B2-\(20_170_000 + rng.within(0...99_999))", validFrom: from, validTo: to)
+                    ]))
             alwaysLicensed.append(code)
         }
         let partial: [Provider] = [
@@ -56,7 +60,9 @@ struct ProviderTemplate {
                     Licence(licence: "B2-20260311", validFrom: d0 + 12, validTo: nil),
                 ]),
             // Registered without a licence number.
-            Provider(code: "SP2004", name: "Grey Market SMS", licences: [Licence(licence: "", validFrom: d0 - 400, validTo: nil)]),
+            Provider(
+                code: "SP2004", name: "Grey Market SMS",
+                licences: [Licence(licence: "", validFrom: d0 - 400, validTo: nil)]),
             // Licensed only from day 21.
             Provider(
                 code: "SP2005", name: "Newcomer Streams",

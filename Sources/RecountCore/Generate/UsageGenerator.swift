@@ -36,7 +36,8 @@ struct UsageGenerator: Sendable {
     /// Rows forced to a kind so that even a small data set holds every rule (when the rate is > 0).
     private let forced: [Int64: Kind]
 
-    static let header = "record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,billed_amount,cycle\n"
+    static let header =
+        "record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,billed_amount,cycle\n"
 
     enum UnfiledVariant: CaseIterable { case unknownPlan, emptyPlan, retiredPlan, noCatchAll, noDataRules, weekdayOnly }
 
@@ -85,7 +86,9 @@ struct UsageGenerator: Sendable {
         weekdayPlan = ids.firstIndex(of: "P04")!
         retiredPlan = ids.firstIndex(of: "P90")!
         unknownPlan = ids.count
-        accountPlans = accounts <= 1 << 24 ? (0..<accounts).map { UInt8(Self.drawPlan(seed: seed, account: $0, catalog.plans.map(\.weight))) } : []
+        accountPlans =
+            accounts <= 1 << 24
+            ? (0..<accounts).map { UInt8(Self.drawPlan(seed: seed, account: $0, catalog.plans.map(\.weight))) } : []
         emptyPlan = ids.count + 1
         slotBounds = Self.slotBounds(
             slots: accounts > 0 ? (rows + accounts - 1) / accounts : 0, days: catalog.cycleDays,
@@ -236,7 +239,8 @@ struct UsageGenerator: Sendable {
 
     /// An account keeps its plan all cycle (drawn from the catalog's plan weights).
     func planOf(account: Int64) -> Int {
-        accountPlans.isEmpty ? Self.drawPlan(seed: seed, account: account, planWeights) : Int(accountPlans[Int(account)])
+        accountPlans.isEmpty
+            ? Self.drawPlan(seed: seed, account: account, planWeights) : Int(accountPlans[Int(account)])
     }
 
     private static func drawPlan(seed: UInt64, account: Int64, _ weights: [Int64]) -> Int {
@@ -304,9 +308,10 @@ struct UsageGenerator: Sendable {
     // MARK: - Rating
 
     /// Rates the row as it stands.
-    private func rate<R: UsageRating>(_ row: Row, plan: Int? = nil, duration: Int64? = nil, volume: Int64? = nil,
-                                      _ context: RatingContext<R>) -> Rating
-    {
+    private func rate<R: UsageRating>(
+        _ row: Row, plan: Int? = nil, duration: Int64? = nil, volume: Int64? = nil,
+        _ context: RatingContext<R>
+    ) -> Rating {
         context.rate(
             plan: plan ?? row.plan, service: row.service, start: row.start, duration: duration ?? row.duration,
             volume: volume ?? row.volume, destination: row.destination)
@@ -331,7 +336,8 @@ struct UsageGenerator: Sendable {
     // MARK: - Planting
 
     private func duplicate<R: UsageRating>(
-        of g: Int64, byContent: Bool, crossFile: Bool, row base: Row, _ rng: inout SplitMix64, _ context: RatingContext<R>
+        of g: Int64, byContent: Bool, crossFile: Bool, row base: Row, _ rng: inout SplitMix64,
+        _ context: RatingContext<R>
     ) throws(GeneratorError) -> Row {
         // The original: a recent row (same file, usually) or any earlier row (usually another file).
         func pickOriginal(_ rng: inout SplitMix64) -> Int64 {
@@ -381,7 +387,8 @@ struct UsageGenerator: Sendable {
         if case .rated = rate(row, context) { row.plan = unknownPlan }
         if case .rated = rate(row, context) {
             throw .raterDisagrees(
-                record: RecordID.text(.usage, row.recordNumber), detail: "the rater rates a record under unknown plan P99")
+                record: RecordID.text(.usage, row.recordNumber),
+                detail: "the rater rates a record under unknown plan P99")
         }
         // What a carrier's unfiled rate might bill: a whole minute, a kilobyte, a message.
         switch row.service {
@@ -503,7 +510,9 @@ struct UsageGenerator: Sendable {
                 let row = try row(g, context, mayBeForced: g - rows.lowerBound < 16)
                 do { try write(row, to: writer) } catch { throw GeneratorError.output(error) }
                 if let rule = row.rule {
-                    entries.append(AnswerEntry(kind: .usage, recordNumber: row.recordNumber, rule: rule, overcharge: row.overcharge))
+                    entries.append(
+                        AnswerEntry(
+                            kind: .usage, recordNumber: row.recordNumber, rule: rule, overcharge: row.overcharge))
                 }
             }
             do { try writer.finish() } catch { throw GeneratorError.output(error) }
@@ -540,7 +549,9 @@ final class RatingContext<R: UsageRating> {
         destination.deallocate()
     }
 
-    func rate(plan: Int, service: Service, start: Int64, duration: Int64, volume: Int64, destination number: Destination)
+    func rate(
+        plan: Int, service: Service, start: Int64, duration: Int64, volume: Int64, destination number: Destination
+    )
         -> Rating
     {
         let count = number.write(into: destination)
