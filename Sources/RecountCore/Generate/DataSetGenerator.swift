@@ -1,0 +1,284 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What to generate (the `recount generate` flags).
+public struct GeneratorOptions: Sendable {
+    public var outputFolder: String
+    public var usageRows: Int64 = 1_000_000
+    public var accounts: Int64 = 10_000
+    public var charges: Int64 = 20_000
+    public var files = 4
+    /// Planting rate of each rule, in parts per million (0.01 → 10 000).
+    public var errorRatePPM: Int64 = 10_000
+    public var seed: UInt64 = 1
+    public var plain = false
+    /// The deflate implementation for `.gz` files (libdeflate when available, by default).
+    public var gzipEngine = GzipEngine.automatic
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// The billing cycle covered, YYYYMM.
+    public var cycle: Int32 = 202_610
+    /// Replace the generated files of an earlier run in a non-empty output folder.
+    public var force = false
+
+    public init(outputFolder: String) { self.outputFolder = outputFolder }
+
+    /// Checks the combination; every message names the flag to change.
+    public func validate() throws(GeneratorError) {
+        guard usageRows >= 0 else { throw .invalidOption("--usage-rows must be 0 or more") }
+        guard charges >= 0 else { throw .invalidOption("--charges must be 0 or more") }
+        guard accounts >= 1, accounts <= 100_000_000 else { throw .invalidOption("--accounts must be 1…100000000") }
+        guard files >= 1, files <= 10_000 else { throw .invalidOption("--files must be 1…10000") }
+        guard threads >= 1 else { throw .invalidOption("--threads must be at least 1") }
+        guard errorRatePPM >= 0, errorRatePPM * 6 <= 1_000_000 else {
+            throw .invalidOption(
+                "--error-rate must be between 0 and 0.16 (each of the six rules per input is planted at that rate)")
+        }
+        guard cycle % 100 >= 1, cycle % 100 <= 12, cycle / 100 >= 1971, cycle / 100 <= 9998 else {
+            throw .invalidOption("--cycle must be YYYY-MM")
+        }
+        // Each account's events take disjoint time slots (no accidental duplicates): at most one
+        // event per 4 seconds of the cycle per account.
+        let slots = (usageRows + accounts - 1) / accounts
+        guard slots <= 28 * 86_400 / 4 else {
+            throw .invalidOption(
+                "--usage-rows / --accounts is \(slots) events per account: at most \(28 * 86_400 / 4) fit in a cycle; add accounts"
+            )
+        }
+        guard charges / accounts < 1_000_000 else {
+            throw .invalidOption("--charges / --accounts must stay below 1000000")
+        }
+    }
+}
+
+/// One file to write, run by whichever worker thread takes it.
+enum GenerationTask: Sendable {
+    case usage(Int, String)
+    case charges(Int, String)
+    case subscriptions(String)
+}
+
+/// What a run wrote.
+public struct GenerationSummary: Sendable {
+    public var usageRows: Int64
+    public var charges: Int64
+    public var answerKey: AnswerKey
+    public var files: [String]
+    public var auditCommand: String
+}
+
+/// Writes a complete, self-consistent data set (DESIGN §2 inputs plus `answer-key.csv`).
+///
+/// Layout: `catalog.yaml`, `rates.csv`, `usage/usage-NNNNN.csv.gz`, `charges/charges-NNNNN.csv.gz`,
+/// `subscriptions.csv.gz`, `providers.csv`, `answer-key.csv`, `README.txt`. The big files are
+/// written in parallel, one task per file, each by one thread; their bytes depend only on the
+/// seed and the file index, never on the thread count.
+public enum DataSetGenerator {
+    /// Generates with the engine's own `Rater` over the generated catalog.
+    public static func generate(_ options: GeneratorOptions) throws(GeneratorError) -> GenerationSummary {
+        try generate(options) { yaml, path throws(GeneratorError) in
+            let catalog = try engineCatalog(yaml: yaml, path: path)
+            return { Rater(catalog: catalog) }
+        }
+    }
+
+    /// Generates with a rating engine built from the catalog text; `makeRating` returns a factory
+    /// called once per file task, so raters need not be shared between threads.
+    public static func generate<R: UsageRating>(
+        _ options: GeneratorOptions,
+        rating makeRating: (_ yaml: String, _ path: String) throws(GeneratorError) -> @Sendable () -> R
+    ) throws(GeneratorError) -> GenerationSummary {
+        try options.validate()
+        let folder = options.outputFolder
+        try prepare(folder: folder, force: options.force)
+        let template = CatalogTemplate(seed: options.seed, cycle: options.cycle)
+        let registry = ProviderTemplate(seed: options.seed, cycleFirstDay: template.cycleFirstDay)
+        let catalogPath = folder + "/catalog.yaml"
+        let yaml = template.yaml(seed: options.seed)
+        try writeText(yaml, to: catalogPath)
+        try writeText(template.ratesCSV(), to: folder + "/rates.csv")
+        let newRater = try makeRating(yaml, catalogPath)
+
+        let usage = UsageGenerator(
+            seed: options.seed, rows: options.usageRows, accounts: options.accounts, files: options.files,
+            ratePPM: options.errorRatePPM, catalog: template)
+        let charges = ChargeGenerator(
+            seed: options.seed, charges: options.charges, accounts: options.accounts, files: options.files,
+            ratePPM: options.errorRatePPM, catalog: template, registry: registry, accountWidth: usage.accountWidth)
+
+        let suffix = options.plain ? ".csv" : ".csv.gz"
+        func numbered(_ index: Int) -> String {
+            let digits = String(index)
+            return String(repeating: "0", count: max(0, 5 - digits.count)) + digits
+        }
+        // Usage files first: they are the longest, so they start while the others fill the gaps.
+        var tasks: [GenerationTask] = (0..<options.files).map {
+            .usage($0, folder + "/usage/usage-\(numbered($0))" + suffix)
+        }
+        tasks += (0..<options.files).map { .charges($0, folder + "/charges/charges-\(numbered($0))" + suffix) }
+        tasks.append(.subscriptions(folder + "/subscriptions" + suffix))
+
+        let next = Mutex(0)
+        let results = Mutex([Int: Result<[AnswerEntry], GeneratorError>]())
+        let compressed = !options.plain
+        let engine = options.gzipEngine
+        let run: @Sendable (GenerationTask) -> Result<[AnswerEntry], GeneratorError> = { task in
+            do throws(GeneratorError) {
+                switch task {
+                case .usage(let file, let path):
+                    let context = RatingContext(rater: newRater(), planIDs: usage.planIDs)
+                    let writer = CSVRowWriter(
+                        output: try wrap { () throws(OutputError) in
+                            try DataFileWriter(path: path, compressed: compressed, engine: engine)
+                        })
+                    return .success(try usage.writeFile(file, to: writer, context))
+                case .charges(let file, let path):
+                    let writer = CSVRowWriter(
+                        output: try wrap { () throws(OutputError) in
+                            try DataFileWriter(path: path, compressed: compressed, engine: engine)
+                        })
+                    return .success(try wrap { () throws(OutputError) in try charges.writeFile(file, to: writer) })
+                case .subscriptions(let path):
+                    let writer = CSVRowWriter(
+                        output: try wrap { () throws(OutputError) in
+                            try DataFileWriter(path: path, compressed: compressed, engine: engine)
+                        })
+                    try wrap { () throws(OutputError) in try charges.writeSubscriptions(to: writer) }
+                    return .success([])
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        let taskList = tasks
+        DispatchQueue.concurrentPerform(iterations: min(options.threads, taskList.count)) { _ in
+            while true {
+                let index = next.withLock { value -> Int in
+                    defer { value += 1 }
+                    return value
+                }
+                guard index < taskList.count else { return }
+                let result = run(taskList[index])
+                results.withLock { $0[index] = result }
+            }
+        }
+        var entries: [AnswerEntry] = []
+        let collected = results.withLock { $0 }
+        for index in taskList.indices {
+            switch collected[index]! {
+            case .success(let fileEntries): entries += fileEntries
+            case .failure(let error): throw error
+            }
+        }
+        let answerKey = AnswerKey(entries: entries)
+
+        try wrap { () throws(OutputError) in
+            let providers = CSVRowWriter(output: try DataFileWriter(path: folder + "/providers.csv", compressed: false))
+            try registry.write(to: providers)
+            try providers.finish()
+            let key = CSVRowWriter(output: try DataFileWriter(path: folder + "/answer-key.csv", compressed: false))
+            try answerKey.write(
+                to: key, fractionDigits: template.precision.fractionDigits, refundFactor: template.refundFactor)
+        }
+        let command =
+            "recount audit --catalog \(folder)/catalog.yaml --usage \(folder)/usage --charges \(folder)/charges "
+            + "--subscriptions \(folder)/subscriptions\(suffix) --providers \(folder)/providers.csv --out \(folder)/audit"
+        try writeText(
+            readme(options: options, answerKey: answerKey, command: command, template: template),
+            to: folder + "/README.txt")
+        var files = [
+            "catalog.yaml", "rates.csv", "providers.csv", "subscriptions" + suffix, "answer-key.csv", "README.txt",
+        ]
+        for task in taskList {
+            switch task {
+            case .usage(_, let path), .charges(_, let path): files.append(String(path.dropFirst(folder.count + 1)))
+            case .subscriptions: break
+            }
+        }
+        return GenerationSummary(
+            usageRows: options.usageRows, charges: options.charges, answerKey: answerKey, files: files,
+            auditCommand: command)
+    }
+
+    /// The engine's catalog for the generated YAML.
+    /// Loading it through the engine also proves the written catalog valid under DESIGN §2.5.
+    static func engineCatalog(yaml: String, path: String) throws(GeneratorError) -> TariffCatalog {
+        do { return try TariffCatalog.parse(yaml: yaml, path: path) } catch {
+            throw .catalogRejected(error.description)
+        }
+    }
+
+    private static func wrap<T>(_ body: () throws(OutputError) -> T) throws(GeneratorError) -> T {
+        do { return try body() } catch { throw .output(error) }
+    }
+
+    private static func writeText(_ text: String, to path: String) throws(GeneratorError) {
+        try wrap { () throws(OutputError) in
+            let sink = try FileSink(path: path)
+            try sink.write(text)
+            try sink.close()
+        }
+    }
+
+    /// Creates the folder and its `usage/` and `charges/`; a non-empty folder is replaced only
+    /// with `force`, and then only the names this generator writes are removed.
+    private static func prepare(folder: String, force: Bool) throws(GeneratorError) {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw .cannotCreateFolder(path: folder, reason: "a file of that name exists")
+            }
+            let contents = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
+            if !contents.isEmpty {
+                guard force else { throw .outputNotEmpty(path: folder) }
+                let ours: Set<String> = [
+                    "catalog.yaml", "rates.csv", "usage", "charges", "subscriptions.csv", "subscriptions.csv.gz",
+                    "providers.csv", "answer-key.csv", "README.txt", "audit",
+                ]
+                for name in contents where ours.contains(name) {
+                    do { try manager.removeItem(atPath: folder + "/" + name) } catch {
+                        throw .cannotCreateFolder(path: folder + "/" + name, reason: "cannot remove: \(error)")
+                    }
+                }
+            }
+        }
+        for path in [folder, folder + "/usage", folder + "/charges"] {
+            do { try manager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+                throw .cannotCreateFolder(path: path, reason: "\(error)")
+            }
+        }
+    }
+
+    private static func readme(
+        options: GeneratorOptions, answerKey: AnswerKey, command: String, template: CatalogTemplate
+    )
+        -> String
+    {
+        let counts = answerKey.counts
+        var text = """
+            Synthetic Recount data set (recount generate --seed \(options.seed)).
+
+            Cycle \(CivilTime.formatCycle(template.cycle)), catalog timezone \(template.timezoneText), \
+            \(options.usageRows) usage rows in \(options.files) files, \(options.charges) charge items, \
+            \(options.accounts) accounts, each rule planted at rate \(Double(options.errorRatePPM) / 1_000_000).
+
+            Audit it with:
+
+                \(command)
+
+            answer-key.csv lists every planted error (kind,record_id,rule,overcharge,refund), sorted by
+            kind, record_id, rule; undercharges are listed with overcharge 0 and refund 0.
+            rates.csv is a flat view of catalog.yaml for the SQL and dataframe benchmarks.
+
+            Planted errors per rule:
+
+            """
+        for rule in PlantedRule.allCases {
+            text += "    \(rule.rawValue): \(counts[rule] ?? 0)\n"
+        }
+        text +=
+            "    total refund: \(ExactAmount(answerKey.totalRefund(refundFactor: template.refundFactor)).formatted(template.precision, .halfUp))\n"
+        return text
+    }
+}

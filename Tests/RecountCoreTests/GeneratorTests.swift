@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+
+@testable import RecountCore
+
+@Suite struct GeneratorTests {
+    typealias Support = GeneratorTestSupport
+
+    /// Output bytes depend on the seed only, not on how many threads write the files.
+    @Test(arguments: ["plain", "auto", "zlib"])
+    func sameBytesForEveryThreadCount(format: String) throws {
+        var reference: [String: Data]?
+        // One folder, replaced each time: README.txt names the folder, so it must be the same.
+        let folder = Support.temporaryFolder("threads")
+        for threads in [1, 2, 5] {
+            var options = Support.options(
+                folder, rows: 4000, charges: 800, files: 4, threads: threads, plain: format == "plain")
+            options.gzipEngine = GzipEngine(rawValue: format) ?? .zlib
+            options.force = true
+            try Support.generate(options)
+            var contents: [String: Data] = [:]
+            for path in Support.files(in: folder) {
+                contents[path] = FileManager.default.contents(atPath: folder + "/" + path)
+            }
+            #expect(contents.count == 14)
+            if let reference { #expect(contents == reference, "threads \(threads)") } else { reference = contents }
+        }
+    }
+
+    @Test func differentSeedsGiveDifferentData() throws {
+        let first = Support.temporaryFolder("seed")
+        let second = Support.temporaryFolder("seed")
+        try Support.generate(Support.options(first, seed: 1))
+        try Support.generate(Support.options(second, seed: 2))
+        let a = FileManager.default.contents(atPath: first + "/usage/usage-00000.csv")
+        let b = FileManager.default.contents(atPath: second + "/usage/usage-00000.csv")
+        #expect(a != b)
+    }
+
+    /// The gzip files (one member with zlib, one per block with libdeflate) hold exactly the bytes of the plain ones.
+    @Test(arguments: GzipEngine.allCases)
+    func gzipMatchesPlain(engine: GzipEngine) throws {
+        let plain = Support.temporaryFolder("plain")
+        let packed = Support.temporaryFolder("packed")
+        try Support.generate(Support.options(plain, rows: 40_000, plain: true))
+        var options = Support.options(packed, rows: 40_000, plain: false)
+        options.gzipEngine = engine
+        try Support.generate(options)
+        for path in Support.files(in: packed) where path.hasSuffix(".gz") {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            process.arguments = ["-dc", packed + "/" + path]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(data == FileManager.default.contents(atPath: plain + "/" + String(path.dropLast(3))), "\(path)")
+        }
+    }
+
+    /// Every field of every file follows DESIGN §2 and §5a's grammar.
+    @Test func everyRowFollowsTheGrammar() throws {
+        let folder = Support.temporaryFolder("grammar")
+        try Support.generate(Support.options(folder))
+        func isAmount(_ text: String) -> Bool {
+            text.wholeMatch(of: /-?[0-9]+(\.[0-9]{1,6})?/) != nil
+        }
+        func isTimestamp(_ text: String) -> Bool {
+            text.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?/) != nil
+                && Support.instant(text, offset: 0) != nil
+        }
+        func isCount(_ text: String) -> Bool { text.wholeMatch(of: /[0-9]+/) != nil }
+        func isCycle(_ text: String) -> Bool { text.isEmpty || text.wholeMatch(of: /\d{4}-(0[1-9]|1[0-2])/) != nil }
+        var styles = Set<String>()
+        for path in Support.files(in: folder + "/usage") {
+            let (header, rows) = try Support.table(folder + "/usage/" + path)
+            #expect(header == UsageGenerator.header.dropLast().split(separator: ",").map(String.init))
+            for row in rows {
+                #expect(row.count == header.count)
+                #expect(row["record_id"]!.wholeMatch(of: /U\d{10}/) != nil)
+                #expect(["voice", "sms", "data"].contains(row["service"]!))
+                #expect(isTimestamp(row["start"]!), "\(row)")
+                #expect(
+                    isCount(row["duration_s"]!) && isCount(row["volume_bytes"]!) && isCount(row["billed_quantity"]!))
+                #expect(row["destination"]!.wholeMatch(of: /[0-9]*/) != nil)
+                #expect(isAmount(row["billed_amount"]!))
+                #expect(isCycle(row["cycle"]!))
+                if row["service"] != "voice" { #expect(row["duration_s"] == "0") }
+                if row["service"] != "data" {
+                    #expect(row["volume_bytes"] == "0")
+                } else {
+                    #expect(row["destination"] == "")
+                }
+                let start = row["start"]!
+                styles.insert(start.count == 19 ? "local" : start.hasSuffix("Z") ? "Z" : String(start.suffix(6)))
+            }
+        }
+        #expect(styles.isSuperset(of: ["local", "Z", "+08:00"]))
+        for path in Support.files(in: folder + "/charges") {
+            for row in try Support.table(folder + "/charges/" + path).rows {
+                #expect(row.count == 8)
+                #expect(!row["item_id"]!.isEmpty && isAmount(row["amount"]!) && isTimestamp(row["charged_at"]!))
+                #expect(isCycle(row["cycle"]!))
+            }
+        }
+        for row in try Support.table(folder + "/subscriptions.csv").rows {
+            #expect(row.count == 7)
+            #expect(isTimestamp(row["ordered_at"]!))
+            #expect(row["confirmed_at"]!.isEmpty || isTimestamp(row["confirmed_at"]!))
+            #expect(row["cancelled_at"]!.isEmpty || isTimestamp(row["cancelled_at"]!))
+            #expect(!row["provider"]!.isEmpty && !row["service_code"]!.isEmpty)
+        }
+        let providers = try Support.table(folder + "/providers.csv")
+        #expect(providers.rows.contains { $0["name"] == "Blue Sky Media, Ltd." })
+        #expect(providers.rows.contains { $0["name"] == "Ocean \"Wave\" Apps" })
+        for row in providers.rows {
+            #expect(row["valid_from"]!.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil)
+            #expect(row["valid_to"]!.isEmpty || row["valid_to"]!.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil)
+        }
+        let readme = try String(contentsOfFile: folder + "/README.txt", encoding: .utf8)
+        #expect(
+            readme.contains(
+                "recount audit --catalog \(folder)/catalog.yaml --usage \(folder)/usage --charges \(folder)/charges "
+                    + "--subscriptions \(folder)/subscriptions.csv --providers \(folder)/providers.csv --out \(folder)/audit"
+            ))
+    }
+
+    /// An independent audit of the written files finds exactly the answer key: every planted
+    /// error with its rule and amount, and nothing on the clean rows.
+    @Test(arguments: [UInt64(3), 11, 2026])
+    func answerKeyMatchesAnIndependentAudit(seed: UInt64) throws {
+        let folder = Support.temporaryFolder("key")
+        let summary = try Support.generate(Support.options(folder, rows: 12_000, charges: 3000, files: 3, seed: seed))
+        let audit = try Support.audit(folder, rater: OracleRater(catalog: CatalogTemplate(seed: seed, cycle: 202_610)))
+        #expect(audit.entries.count == summary.answerKey.entries.count)
+        for (found, planted) in zip(audit.entries, summary.answerKey.entries) where found != planted {
+            Issue.record("audit \(found) vs planted \(planted)")
+            break
+        }
+        #expect(audit.entries == summary.answerKey.entries)
+        // Every rule and every way a confirmation fails is present.
+        #expect(Set(summary.answerKey.entries.map(\.rule)) == Set(PlantedRule.allCases))
+        #expect(audit.confirmationFailures.count == 5)
+        #expect(audit.crossFileDuplicates > 0 && audit.contentDuplicates > 0)
+        // The file on disk says the same: sorted, amounts with the catalog's 3 digits, refund = 2 × overcharge.
+        let rows = try Support.answerKeyRows(folder)
+        #expect(rows.count == summary.answerKey.entries.count)
+        #expect(
+            rows.map { $0[0] + "," + $0[1] + "," + $0[2] } == rows.map { $0[0] + "," + $0[1] + "," + $0[2] }.sorted())
+        for row in rows {
+            #expect(row[3].wholeMatch(of: /\d+\.\d{3}/) != nil && row[4].wholeMatch(of: /\d+\.\d{3}/) != nil)
+            #expect(Money(row[4])!.micros == 2 * Money(row[3])!.micros)
+            if row[2] == "undercharge" { #expect(row[3] == "0.000") }
+        }
+    }
+
+    /// The written catalog loads in the engine (DESIGN §2.5 validity) with the template's settings.
+    @Test func catalogLoadsInTheEngine() throws {
+        let folder = Support.temporaryFolder("catalog")
+        try Support.generate(Support.options(folder, rows: 10, charges: 10))
+        let catalog = try TariffCatalog.load(path: folder + "/catalog.yaml")
+        #expect(catalog.timezoneOffset == 8 * 3600 && catalog.precision.fractionDigits == 3)
+        #expect(catalog.minConfirmationDelay == 10 && catalog.confirmationWindow == 86_400)
+        let prefixes = Set(
+            try String(contentsOfFile: folder + "/rates.csv", encoding: .utf8).split(separator: "\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false)[5]
+            })
+        #expect(prefixes.count > 200)
+    }
+
+    @Test func zeroRatePlantsNothing() throws {
+        let folder = Support.temporaryFolder("clean")
+        let summary = try Support.generate(Support.options(folder, rate: 0))
+        #expect(summary.answerKey.entries.isEmpty)
+        let audit = try Support.audit(folder, rater: OracleRater(catalog: CatalogTemplate(seed: 7, cycle: 202_610)))
+        #expect(audit.entries.isEmpty)
+    }
+
+    @Test func invalidOptionsAreRejected() {
+        var options = Support.options(Support.temporaryFolder("bad"))
+        options.errorRatePPM = 200_000
+        #expect(throws: GeneratorError.self) { try options.validate() }
+        options = Support.options(Support.temporaryFolder("bad"))
+        options.usageRows = 10_000_000
+        options.accounts = 1
+        #expect(throws: GeneratorError.self) { try options.validate() }
+    }
+
+    @Test func refusesANonEmptyFolderWithoutForce() throws {
+        let folder = Support.temporaryFolder("twice")
+        try Support.generate(Support.options(folder))
+        #expect(throws: GeneratorError.self) { try Support.generate(Support.options(folder)) }
+        var options = Support.options(folder)
+        options.force = true
+        try Support.generate(options)
+    }
+
+    /// Slots split the cycle into disjoint, non-empty, increasing intervals.
+    @Test(arguments: [Int64(1), 7, 1000, 600_000])
+    func slotBoundsAreStrictlyIncreasing(slots: Int64) {
+        let bounds = UsageGenerator.slotBounds(
+            slots: slots, days: 31, firstDay: CivilTime.days(year: 2026, month: 10, day: 1))
+        #expect(bounds.first == 0 && bounds.last == 31 * 86_400 && bounds.count == Int(slots) + 1)
+        #expect(zip(bounds, bounds.dropFirst()).allSatisfy { $0 < $1 })
+    }
+}
