@@ -1,5 +1,9 @@
 import CZlib
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Finds every usage record that repeats an earlier one (DESIGN.md §4 `duplicate-charge`, §5a),
 /// whatever order chunks and files arrive in.
 ///
@@ -19,100 +23,132 @@ final class DuplicateIndex {
         var entry: Int = -1
     }
 
-    private var arena = EntryArena()
-    private var recordIDs = SlotTable()
-    private var contents = SlotTable()
+    /// All mutable state, swapped into a local for each batch: a class's stored properties pay a
+    /// dynamic exclusivity check on every access, a local struct none.
+    private var stored: State? = State()
+    private var state: State { stored! }
+
+    deinit { stored?.release() }
+
+    var entryBytes: Int { state.arena.bytesUsed }
+    var slotBytes: Int { state.recordIDs.bytes + state.contents.bytes }
+    var records: Int { state.recordIDs.count }
     /// Every record found to be a duplicate, by input order.
-    private(set) var marks: [UInt64: Mark] = [:]
-    /// Newcomer duplicates' entries, copied out of their batch (they are not stored in the arena).
-    private(set) var newcomerEntries: [UInt64: [UInt8]] = [:]
-
-    deinit {
-        arena.release()
-        recordIDs.release()
-        contents.release()
-    }
-
-    var entryBytes: Int { arena.bytesUsed }
-    var slotBytes: Int { recordIDs.bytes + contents.bytes }
-    var records: Int { recordIDs.count }
+    var marks: [UInt64: Mark] { state.marks }
 
     func insert(_ batch: UsageKeyBatch) {
-        let ahead = 8
-        batch.bytes.withUnsafeBytes { raw in
-            for index in batch.offsets.indices {
-                if index + ahead < batch.offsets.count {
-                    recordIDs.prefetch(batch.recordIDHashes[index + ahead])
-                    if batch.contentHashes[index + ahead] != 0 { contents.prefetch(batch.contentHashes[index + ahead]) }
-                }
-                let start = Int(batch.offsets[index])
-                let end = index + 1 < batch.offsets.count ? Int(batch.offsets[index + 1]) : raw.count
-                insert(
-                    UnsafeRawBufferPointer(rebasing: raw[start..<end]), recordIDHash: batch.recordIDHashes[index],
-                    contentHash: batch.contentHashes[index])
-            }
-        }
-    }
-
-    private func insert(_ entry: UnsafeRawBufferPointer, recordIDHash: UInt64, contentHash: UInt64) {
-        let key = UsageKey.ranges(entry.baseAddress!)
-        var stored = -1
-        var isDuplicate = false
-        // record_id
-        switch recordIDs.findOrInsert(recordIDHash, matching: { arena.ranges($0).recordID.elementsEqual(key.recordID) },
-                                      reference: { stored = stored >= 0 ? stored : arena.append(entry); return stored })
-        {
-        case .inserted: break
-        case .found(let slot, let holder):
-            let holderOrder = arena.ranges(holder).order
-            if key.order > holderOrder {
-                isDuplicate = true
-                marks[key.order, default: Mark()].byRecordID = true
-            } else {
-                if stored < 0 { stored = arena.append(entry) }
-                recordIDs.replace(slot, hash: recordIDHash, reference: stored)
-                demote(holderOrder, holder) { $0.byRecordID = true }
-            }
-        }
-        if let content = key.content {
-            switch contents.findOrInsert(contentHash, matching: { arena.ranges($0).content!.elementsEqual(content) },
-                                         reference: { stored = stored >= 0 ? stored : arena.append(entry); return stored })
-            {
-            case .inserted: break
-            case .found(let slot, let holder):
-                let holderOrder = arena.ranges(holder).order
-                if key.order > holderOrder {
-                    isDuplicate = true
-                    marks[key.order, default: Mark()].byContent = true
-                } else {
-                    if stored < 0 { stored = arena.append(entry) }
-                    contents.replace(slot, hash: contentHash, reference: stored)
-                    demote(holderOrder, holder) { $0.byContent = true }
-                }
-            }
-        }
-        if isDuplicate {
-            if stored >= 0 {
-                marks[key.order]!.entry = stored
-            } else {
-                newcomerEntries[key.order] = Array(entry)
-            }
-        }
-    }
-
-    private func demote(_ order: UInt64, _ reference: Int, _ update: (inout Mark) -> Void) {
-        var mark = marks[order, default: Mark()]
-        update(&mark)
-        mark.entry = reference
-        marks[order] = mark
+        // Moved out (the property left empty so `local` is the only owner: no copy on write).
+        var local = stored!
+        stored = nil
+        local.insert(batch)
+        stored = local
     }
 
     /// The stored key of a marked record (valid while the index lives).
     func withKey<T>(of order: UInt64, _ body: (UsageKey) -> T) -> T? {
-        guard let mark = marks[order] else { return nil }
-        if mark.entry >= 0 { return body(UsageKey.read(arena.pointer(mark.entry))) }
-        guard let bytes = newcomerEntries[order] else { return nil }
+        guard let mark = state.marks[order] else { return nil }
+        if mark.entry >= 0 { return body(UsageKey.read(state.arena.pointer(mark.entry))) }
+        guard let bytes = state.newcomerEntries[order] else { return nil }
         return bytes.withUnsafeBytes { body(UsageKey.read($0.baseAddress!)) }
+    }
+
+    struct State {
+        var arena = EntryArena()
+        var recordIDs = SlotTable()
+        var contents = SlotTable()
+        var marks: [UInt64: Mark] = [:]
+        /// Newcomer duplicates' entries, copied out of their batch (they are not stored in the arena).
+        var newcomerEntries: [UInt64: [UInt8]] = [:]
+
+        func release() {
+            arena.release()
+            recordIDs.release()
+            contents.release()
+        }
+
+        mutating func insert(_ batch: UsageKeyBatch) {
+            let ahead = 8
+            batch.bytes.withUnsafeBytes { raw in
+                for index in batch.offsets.indices {
+                    if index + ahead < batch.offsets.count {
+                        recordIDs.prefetch(batch.recordIDHashes[index + ahead])
+                        if batch.contentHashes[index + ahead] != 0 {
+                            contents.prefetch(batch.contentHashes[index + ahead])
+                        }
+                    }
+                    let start = Int(batch.offsets[index])
+                    let end = index + 1 < batch.offsets.count ? Int(batch.offsets[index + 1]) : raw.count
+                    insert(
+                        UnsafeRawBufferPointer(rebasing: raw[start..<end]), recordIDHash: batch.recordIDHashes[index],
+                        contentHash: batch.contentHashes[index])
+                }
+            }
+        }
+
+        private mutating func insert(_ entry: UnsafeRawBufferPointer, recordIDHash: UInt64, contentHash: UInt64) {
+            let key = UsageKey.ranges(entry.baseAddress!)
+            var stored = -1
+            var isDuplicate = false
+            let arena = self.arena
+            // record_id
+            switch recordIDs.findOrInsert(
+                recordIDHash, matching: { Bytes.equal(arena.ranges($0).recordID, key.recordID) },
+                reference: { stored = stored >= 0 ? stored : self.arena.append(entry); return stored })
+            {
+            case .inserted: break
+            case .found(let slot, let holder):
+                let holderOrder = self.arena.ranges(holder).order
+                if key.order > holderOrder {
+                    isDuplicate = true
+                    marks[key.order, default: Mark()].byRecordID = true
+                } else {
+                    if stored < 0 { stored = self.arena.append(entry) }
+                    recordIDs.replace(slot, hash: recordIDHash, reference: stored)
+                    demote(holderOrder, holder) { $0.byRecordID = true }
+                }
+            }
+            if let content = key.content {
+                let arena = self.arena
+                switch contents.findOrInsert(
+                    contentHash, matching: { Bytes.equal(arena.ranges($0).content!, content) },
+                    reference: { stored = stored >= 0 ? stored : self.arena.append(entry); return stored })
+                {
+                case .inserted: break
+                case .found(let slot, let holder):
+                    let holderOrder = self.arena.ranges(holder).order
+                    if key.order > holderOrder {
+                        isDuplicate = true
+                        marks[key.order, default: Mark()].byContent = true
+                    } else {
+                        if stored < 0 { stored = self.arena.append(entry) }
+                        contents.replace(slot, hash: contentHash, reference: stored)
+                        demote(holderOrder, holder) { $0.byContent = true }
+                    }
+                }
+            }
+            if isDuplicate {
+                if stored >= 0 {
+                    marks[key.order]!.entry = stored
+                } else {
+                    newcomerEntries[key.order] = Array(entry)
+                }
+            }
+        }
+
+        private mutating func demote(_ order: UInt64, _ reference: Int, _ update: (inout Mark) -> Void) {
+            var mark = marks[order, default: Mark()]
+            update(&mark)
+            mark.entry = reference
+            marks[order] = mark
+        }
+    }
+}
+
+/// Byte-range equality through `memcmp`.
+enum Bytes {
+    @inline(__always)
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
     }
 }
 
@@ -167,9 +203,10 @@ struct SlotTable {
     private static let referenceBits: UInt64 = 36
     private static let referenceMask: UInt64 = (1 << 36) - 1
 
-    init() {
-        slots = .allocate(capacity: 1 << 16)
-        slots.initialize(repeating: 0, count: 1 << 16)
+    init(capacityBits: Int = 16) {
+        self.capacityBits = capacityBits
+        slots = .allocate(capacity: 1 << capacityBits)
+        slots.initialize(repeating: 0, count: 1 << capacityBits)
     }
 
     var bytes: Int { (1 << capacityBits) * 8 }

@@ -38,7 +38,7 @@ public struct RefundLedger: Sendable, Equatable, Codable {
     public var sortedRows: [(Key, Entry)] {
         entries.map { ($0.key, $0.value) }.sorted { lhs, rhs in
             if lhs.0.account != rhs.0.account {
-                return Array(lhs.0.account.utf8).lexicographicallyPrecedes(Array(rhs.0.account.utf8))
+                return ReportOrder.precedes(lhs.0.account, rhs.0.account)
             }
             return lhs.0.cycle < rhs.0.cycle
         }

@@ -40,6 +40,11 @@ public final class GzipWriter {
         if input.count >= inputLimit { try deflateInput(flush: Z_NO_FLUSH) }
     }
 
+    public func write(_ bytes: [UInt8]) throws(OutputError) {
+        input.append(contentsOf: bytes)
+        if input.count >= inputLimit { try deflateInput(flush: Z_NO_FLUSH) }
+    }
+
     public func write(_ text: String) throws(OutputError) {
         var text = text
         text.withUTF8 { input.append(contentsOf: $0) }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The row order of every report, by byte order of keys, so output bytes never depend on
 /// thread count, chunk size or timing (DESIGN.md §5).
 public enum ReportOrder {
@@ -15,17 +19,47 @@ public enum ReportOrder {
         ]
     }
 
-    /// Sorted by account, cycle, kind, record_id, rule, then the rest of the row.
+    /// Sorted by byte order of account, cycle, kind, record_id, rule, then the rest of the row.
+    ///
+    /// Indices are sorted, not findings (no struct copies while sorting), and the leading keys are
+    /// compared without formatting: cycles print as `YYYY-MM` with four-digit years, so numeric
+    /// order is byte order; kinds and rule codes compare by their text. Only ties on all five keys
+    /// (rare) format the rest of both rows.
     public static func sorted(_ findings: [Finding], _ catalog: TariffCatalog) -> [Finding] {
-        let keyed = findings.map { finding -> ([[UInt8]], Finding) in
-            let row = fields(finding, catalog)
-            // Sort key: account, cycle, kind, record_id, rule, then the remaining columns in order.
-            let key = [row[2], row[3], row[0], row[1], row[4]] + row[5...]
-            return (key.map { Array($0.utf8) }, finding)
+        findings.withUnsafeBufferPointer { all in
+            var order = Array(all.indices)
+            order.sort { left, right in
+                let a = all.baseAddress! + left, b = all.baseAddress! + right
+                if a.pointee.account != b.pointee.account {
+                    return precedes(a.pointee.account, b.pointee.account)
+                }
+                if a.pointee.cycle != b.pointee.cycle { return a.pointee.cycle < b.pointee.cycle }
+                if a.pointee.kind != b.pointee.kind { return a.pointee.kind.rawValue < b.pointee.kind.rawValue }
+                if a.pointee.recordID != b.pointee.recordID {
+                    return precedes(a.pointee.recordID, b.pointee.recordID)
+                }
+                if a.pointee.rule != b.pointee.rule {
+                    return precedes(a.pointee.rule.code, b.pointee.rule.code)
+                }
+                let restA = fields(a.pointee, catalog).dropFirst(5), restB = fields(b.pointee, catalog).dropFirst(5)
+                for (x, y) in zip(restA, restB) where x != y { return precedes(x, y) }
+                return false
+            }
+            return order.map { all[$0] }
         }
-        return keyed.sorted { lhs, rhs in
-            for (a, b) in zip(lhs.0, rhs.0) where a != b { return a.lexicographicallyPrecedes(b) }
-            return false
-        }.map(\.1)
+    }
+
+    /// Byte order of two strings' UTF-8 (memcmp on native strings).
+    @inline(__always)
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
+        if let result = fast ?? nil { return result }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 }
