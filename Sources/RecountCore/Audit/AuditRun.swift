@@ -200,8 +200,7 @@ public enum AuditRun {
         _ job: ChunkJob, _ reader: RowReader, _ judge: UsageJudge, _ timezone: Int64, _ partial: inout AuditPartial
     ) -> Int {
         let decoder = UsageDecoder(layout: job.layout, timezoneOffset: timezone)
-        var writer = ByteWriter()
-        writer.bytes.reserveCapacity(job.bytes.count / 2)
+        var writer = ByteWriter(capacity: job.bytes.count)
         var keys = UsageKeyBatch()
         var findings: [Finding] = []
         var recordIndex = 0
@@ -222,7 +221,7 @@ public enum AuditRun {
                         detail: verdict.detail, order: order))
             }
         }
-        keys.bytes = writer.bytes
+        keys.bytes = Array(writer.written)
         partial.usageKeys = keys
         partial.findings = findings
         return lines

@@ -153,22 +153,37 @@ enum Bytes {
 }
 
 /// Append-only storage for index entries in 16 MiB blocks: nothing ever moves, so a reference
-/// (block << 24 | offset) stays valid, and growth never copies.
+/// (block << 24 | offset) stays valid, and growth never copies. The block table is a raw buffer,
+/// so copying the arena (as the probe closures do) costs no reference counting.
 struct EntryArena {
     static let blockBits = 24
     static let blockSize = 1 << blockBits
-    private var blocks: [UnsafeMutableRawPointer] = []
+    private var blocks: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    private var blockCount = 0
+    private var blockCapacity = 64
     private var used = blockSize
     private(set) var bytesUsed = 0
+
+    init() {
+        blocks = .allocate(capacity: blockCapacity)
+    }
 
     mutating func append(_ entry: UnsafeRawBufferPointer) -> Int {
         precondition(entry.count <= Self.blockSize, "an index entry is larger than a block")
         if used + entry.count > Self.blockSize {
-            blocks.append(.allocate(byteCount: Self.blockSize, alignment: 16))
+            if blockCount == blockCapacity {
+                let grown = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: blockCapacity * 2)
+                grown.moveInitialize(from: blocks, count: blockCount)
+                blocks.deallocate()
+                blocks = grown
+                blockCapacity *= 2
+            }
+            (blocks + blockCount).initialize(to: .allocate(byteCount: Self.blockSize, alignment: 16))
+            blockCount += 1
             used = 0
         }
-        let reference = (blocks.count - 1) << Self.blockBits | used
-        (blocks[blocks.count - 1] + used).copyMemory(from: entry.baseAddress!, byteCount: entry.count)
+        let reference = (blockCount - 1) << Self.blockBits | used
+        (blocks[blockCount - 1] + used).copyMemory(from: entry.baseAddress!, byteCount: entry.count)
         used += entry.count
         bytesUsed += entry.count
         return reference
@@ -183,7 +198,8 @@ struct EntryArena {
     func ranges(_ reference: Int) -> UsageKey.Ranges { UsageKey.ranges(pointer(reference)) }
 
     func release() {
-        for block in blocks { block.deallocate() }
+        for index in 0..<blockCount { blocks[index].deallocate() }
+        blocks.deallocate()
     }
 }
 

@@ -23,7 +23,7 @@ struct UsageKey {
         writer.text(record.recordID)
         writer.text(record.account)
         writer.digits(record.destination)
-        writer.bytes.append(record.service.rawValue)
+        writer.byte(record.service.rawValue)
         writer.signed(record.start)
         writer.varint(UInt64(record.durationSeconds))
         writer.varint(UInt64(record.volumeBytes))
@@ -129,13 +129,11 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
     var contentHashes: [UInt64] = []
 
     mutating func append(_ record: UsageRecord, order: UInt64, writer: inout ByteWriter) {
-        let start = writer.bytes.count
+        let start = writer.count
         offsets.append(UInt32(start))
         UsageKey.write(record, order: order, into: &writer)
-        writer.bytes.withUnsafeBytes { raw in
-            let ranges = UsageKey.ranges(raw.baseAddress! + start)
-            recordIDHashes.append(UsageKey.hash(ranges.recordID, seed: UsageKey.recordIDSeed))
-            contentHashes.append(ranges.content.map { UsageKey.hash($0, seed: UsageKey.contentSeed) } ?? 0)
-        }
+        let ranges = UsageKey.ranges(UnsafeRawPointer(writer.base + start))
+        recordIDHashes.append(UsageKey.hash(ranges.recordID, seed: UsageKey.recordIDSeed))
+        contentHashes.append(ranges.content.map { UsageKey.hash($0, seed: UsageKey.contentSeed) } ?? 0)
     }
 }
