@@ -67,7 +67,7 @@ final class DuplicateIndex {
         }
 
         mutating func insert(_ batch: UsageKeyBatch) {
-            let ahead = 8
+            let ahead = 16
             batch.bytes.withUnsafeBytes { raw in
                 for index in batch.offsets.indices {
                     if index + ahead < batch.offsets.count {

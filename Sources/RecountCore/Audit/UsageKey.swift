@@ -18,18 +18,27 @@ struct UsageKey {
     var recordID: UnsafeRawBufferPointer
     var account: UnsafeRawBufferPointer
 
-    static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter) {
+    /// Writes the entry; returns where its two keys start and where the content key ends, so
+    /// the caller can hash them without parsing the entry again.
+    @discardableResult
+    static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter)
+        -> (recordID: Int, content: Int, contentEnd: Int)
+    {
         writeOrder(order, into: &writer)
+        let recordID = writer.count
         writer.text(record.recordID)
+        let content = writer.count
         writer.text(record.account)
         writer.digits(record.destination)
         writer.byte(record.service.rawValue)
         writer.signed(record.start)
         writer.varint(UInt64(record.durationSeconds))
         writer.varint(UInt64(record.volumeBytes))
+        let contentEnd = writer.count
         writer.signed(record.billedAmount.micros)
         writer.varint(UInt64(record.billedQuantity))
         writer.varint(UInt64(record.cycle))
+        return (recordID, content, contentEnd)
     }
 
     static func read(_ base: UnsafeRawPointer) -> UsageKey {
@@ -129,11 +138,16 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
     var contentHashes: [UInt64] = []
 
     mutating func append(_ record: UsageRecord, order: UInt64, writer: inout ByteWriter) {
-        let start = writer.count
-        offsets.append(UInt32(start))
-        UsageKey.write(record, order: order, into: &writer)
-        let ranges = UsageKey.ranges(UnsafeRawPointer(writer.base + start))
-        recordIDHashes.append(UsageKey.hash(ranges.recordID, seed: UsageKey.recordIDSeed))
-        contentHashes.append(ranges.content.map { UsageKey.hash($0, seed: UsageKey.contentSeed) } ?? 0)
+        offsets.append(UInt32(writer.count))
+        let at = UsageKey.write(record, order: order, into: &writer)
+        let base = UnsafeRawPointer(writer.base)
+        recordIDHashes.append(
+            UsageKey.hash(UnsafeRawBufferPointer(start: base + at.recordID, count: at.content - at.recordID),
+                          seed: UsageKey.recordIDSeed))
+        contentHashes.append(
+            record.service == .sms
+                ? 0
+                : UsageKey.hash(UnsafeRawBufferPointer(start: base + at.content, count: at.contentEnd - at.content),
+                                seed: UsageKey.contentSeed))
     }
 }
