@@ -58,9 +58,6 @@ public enum AuditRun {
         let timezone = catalog.timezoneOffset
         let pipeline = ChunkPipeline<AuditPartial>(
             files: streamPlaces.map { files[$0] }, options: streamOptions,
-            layout: { (file, header, _) throws(InputError) in
-                try ColumnLayout(kind: file.kind, header: header, file: file.path)
-            },
             makeWorker: {
                 let reader = RowReader()
                 return { job in
@@ -120,9 +117,6 @@ public enum AuditRun {
         let timezone = catalog.timezoneOffset
         let pipeline = ChunkPipeline<ReferencePartial>(
             files: files, options: options,
-            layout: { (file, header, _) throws(InputError) in
-                try ColumnLayout(kind: file.kind, header: header, file: file.path)
-            },
             makeWorker: {
                 let reader = RowReader()
                 return { job in

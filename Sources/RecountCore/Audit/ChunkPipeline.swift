@@ -141,10 +141,17 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
     /// No chunk after this position is produced or consumed: set by the first failure.
     private var stopAfter: ChunkPosition?
 
+    /// The header check every command uses: the columns DESIGN.md requires for the file's kind.
+    public static func standardLayout(_ file: InputFile, _ header: [UInt8], _ index: Int) throws(InputError)
+        -> ColumnLayout
+    {
+        try ColumnLayout(kind: file.kind, header: header, file: file.path)
+    }
+
     /// - Parameter layout: checks a file's header (kind, header bytes, file index) before any row is read.
     public init(
         files: [InputFile], options: PipelineOptions,
-        layout: @escaping @Sendable (InputFile, [UInt8], Int) throws(InputError) -> ColumnLayout,
+        layout: @escaping @Sendable (InputFile, [UInt8], Int) throws(InputError) -> ColumnLayout = standardLayout,
         makeWorker: @escaping @Sendable () -> Worker
     ) {
         self.files = files

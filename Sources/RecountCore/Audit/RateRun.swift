@@ -22,9 +22,6 @@ public enum RateRun {
         let precision = catalog.precision
         let pipeline = ChunkPipeline<Partial>(
             files: files, options: options,
-            layout: { (file, header, _) throws(InputError) in
-                try ColumnLayout(kind: file.kind, header: header, file: file.path)
-            },
             makeWorker: {
                 let reader = RowReader()
                 return { job in

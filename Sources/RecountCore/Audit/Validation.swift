@@ -12,9 +12,6 @@ public enum Validation {
     {
         let pipeline = ChunkPipeline<Partial>(
             files: files, options: options,
-            layout: { (file, header, _) throws(InputError) in
-                try ColumnLayout(kind: file.kind, header: header, file: file.path)
-            },
             makeWorker: {
                 let reader = RowReader()
                 return { job in
