@@ -158,7 +158,8 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
         self.options = options
         layoutFor = layout
         self.makeWorker = makeWorker
-        buffersPerFile = max(3, options.threads + 1)
+        // Enough buffers that the inflater rarely waits for a slow worker to hand one back.
+        buffersPerFile = max(4, 2 * options.threads + 2)
         stats = files.map { FileStats(path: $0.path, kind: $0.kind) }
     }
 
