@@ -119,10 +119,4 @@ struct ByteReader {
         let count = Int(varint())
         offset += (count + 1) / 2
     }
-
-    @inline(__always)
-    mutating func fixed64() -> UInt64 {
-        defer { offset += 8 }
-        return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-    }
 }

@@ -248,7 +248,7 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
         var lineBase: [ChunkPosition: Int] = [:]
         for (file, fileStats) in stats.enumerated() {
             var base = fileStats.headerLines + 1
-            for sequence in 0..<(chunkCounts[file] ?? lineCounts.keys.filter { $0.file == file }.count) {
+            for sequence in 0..<(chunkCounts[file] ?? 0) {
                 let position = ChunkPosition(file: file, sequence: sequence)
                 lineBase[position] = base
                 base += lineCounts[position] ?? 0

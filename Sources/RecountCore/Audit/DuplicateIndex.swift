@@ -88,43 +88,15 @@ final class DuplicateIndex {
         private mutating func insert(_ entry: UnsafeRawBufferPointer, recordIDHash: UInt64, contentHash: UInt64) {
             let key = UsageKey.ranges(entry.baseAddress!)
             var stored = -1
-            var isDuplicate = false
-            let arena = self.arena
-            // record_id
-            switch recordIDs.findOrInsert(
-                recordIDHash, matching: { Bytes.equal(arena.ranges($0).recordID, key.recordID) },
-                reference: { stored = stored >= 0 ? stored : self.arena.append(entry); return stored })
+            var isDuplicate = Self.claim(
+                &recordIDs, hash: recordIDHash, key: key.recordID, keyOf: { $0.recordID }, flag: \.byRecordID,
+                entry: entry, order: key.order, stored: &stored, arena: &arena, marks: &marks)
+            if let content = key.content,
+                Self.claim(
+                    &contents, hash: contentHash, key: content, keyOf: { $0.content! }, flag: \.byContent,
+                    entry: entry, order: key.order, stored: &stored, arena: &arena, marks: &marks)
             {
-            case .inserted: break
-            case .found(let slot, let holder):
-                let holderOrder = self.arena.ranges(holder).order
-                if key.order > holderOrder {
-                    isDuplicate = true
-                    marks[key.order, default: Mark()].byRecordID = true
-                } else {
-                    if stored < 0 { stored = self.arena.append(entry) }
-                    recordIDs.replace(slot, hash: recordIDHash, reference: stored)
-                    demote(holderOrder, holder) { $0.byRecordID = true }
-                }
-            }
-            if let content = key.content {
-                let arena = self.arena
-                switch contents.findOrInsert(
-                    contentHash, matching: { Bytes.equal(arena.ranges($0).content!, content) },
-                    reference: { stored = stored >= 0 ? stored : self.arena.append(entry); return stored })
-                {
-                case .inserted: break
-                case .found(let slot, let holder):
-                    let holderOrder = self.arena.ranges(holder).order
-                    if key.order > holderOrder {
-                        isDuplicate = true
-                        marks[key.order, default: Mark()].byContent = true
-                    } else {
-                        if stored < 0 { stored = self.arena.append(entry) }
-                        contents.replace(slot, hash: contentHash, reference: stored)
-                        demote(holderOrder, holder) { $0.byContent = true }
-                    }
-                }
+                isDuplicate = true
             }
             if isDuplicate {
                 if stored >= 0 {
@@ -135,11 +107,41 @@ final class DuplicateIndex {
             }
         }
 
-        private mutating func demote(_ order: UInt64, _ reference: Int, _ update: (inout Mark) -> Void) {
-            var mark = marks[order, default: Mark()]
-            update(&mark)
-            mark.entry = reference
-            marks[order] = mark
+        /// One key of a newcomer against its table: inserted when new; otherwise the later of
+        /// the newcomer and the holder is marked (`flag`), and an earlier newcomer takes the slot.
+        /// `stored` is the newcomer's arena reference, stored at most once for both keys.
+        /// Returns true when the newcomer is the duplicate.
+        @inline(__always)
+        private static func claim(
+            _ table: inout SlotTable, hash: UInt64, key: UnsafeRawBufferPointer,
+            keyOf: (UsageKey.Ranges) -> UnsafeRawBufferPointer, flag: WritableKeyPath<Mark, Bool>,
+            entry: UnsafeRawBufferPointer, order: UInt64, stored: inout Int, arena: inout EntryArena,
+            marks: inout [UInt64: Mark]
+        ) -> Bool {
+            let entries = arena
+            switch table.findOrInsert(
+                hash, matching: { Bytes.equal(keyOf(entries.ranges($0)), key) },
+                reference: {
+                    if stored < 0 { stored = arena.append(entry) }
+                    return stored
+                })
+            {
+            case .inserted:
+                return false
+            case .found(let slot, let holder):
+                let holderOrder = arena.ranges(holder).order
+                if order > holderOrder {
+                    marks[order, default: Mark()][keyPath: flag] = true
+                    return true
+                }
+                if stored < 0 { stored = arena.append(entry) }
+                table.replace(slot, hash: hash, reference: stored)
+                var mark = marks[holderOrder, default: Mark()]
+                mark[keyPath: flag] = true
+                mark.entry = holder
+                marks[holderOrder] = mark
+                return false
+            }
         }
     }
 }
