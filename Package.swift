@@ -14,9 +14,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto"),
+        // ISA-L's igzip (Debian: libisal-dev), behind a small C shim: its inflate state holds
+        // arrays Swift would import as huge tuples.
+        .target(name: "CIsal", path: "Sources/CIsal", linkerSettings: [.linkedLibrary("isal")]),
         .target(
             name: "RecountCore",
-            dependencies: ["CZlib", "CLibCrypto", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CZlib", "CIsal", "CLibCrypto", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "recount",

@@ -35,6 +35,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Bytes of decompressed input per chunk handed to a worker.", visibility: .hidden))
     var chunkSize: Int = 4 << 20
 
+    @Option(help: "The gzip decoder: isal (fast) or zlib (the reference). Outputs are the same.")
+    var inflater: InflateEngine = .standard
+
     func validate() throws {
         guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
         guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more") }
@@ -42,7 +45,9 @@ struct RunOptions: ParsableArguments {
     }
 
     var pipeline: PipelineOptions {
-        PipelineOptions(threads: threads, chunkSize: chunkSize, maxRejects: maxRejects, progress: isatty(2) == 1)
+        PipelineOptions(
+            threads: threads, chunkSize: chunkSize, maxRejects: maxRejects, progress: isatty(2) == 1,
+            inflater: inflater)
     }
 }
 
@@ -53,3 +58,5 @@ enum Failure {
         return ExitCode(code)
     }
 }
+
+extension InflateEngine: ExpressibleByArgument {}

@@ -86,13 +86,16 @@ public struct PipelineOptions: Sendable {
     public var maxRejects: Int
     /// Report bytes done on stderr while running.
     public var progress: Bool
+    /// The gzip decoder; outputs never depend on it.
+    public var inflater: InflateEngine
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = 4 << 20,
-                maxRejects: Int = 0, progress: Bool = false) {
+                maxRejects: Int = 0, progress: Bool = false, inflater: InflateEngine = .standard) {
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
         self.maxRejects = max(0, maxRejects)
         self.progress = progress
+        self.inflater = inflater
     }
 }
 
@@ -341,7 +344,7 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
         let returned = BufferReturn()
         do throws(InputError) {
             let source = try ByteSource(path: file.path)
-            let inflater = try Inflater(source: source)
+            let inflater = try Inflater(source: source, engine: options.inflater)
             let chunker = LineChunker(inflater: inflater, chunkSize: options.chunkSize)
             let header = try chunker.readHeader()
             let layout = try layoutFor(file, header.bytes, fileIndex)

@@ -1,8 +1,20 @@
+import CIsal
 import CZlib
 
+/// Which DEFLATE decoder inflates gzip input. Both read the same files to the same bytes and
+/// fail on the same files; they differ only in speed.
+public enum InflateEngine: String, Sendable, CaseIterable, Codable {
+    /// Intel's ISA-L igzip: about twice zlib's speed on x86-64 (SIMD Huffman decoding and CRC).
+    case isal
+    /// zlib: the reference decoder, and the floor `pigz -dc` measures.
+    case zlib
+
+    public static let standard: InflateEngine = .isal
+}
+
 /// Decompressed bytes of one input file: gzip (recognised by its magic bytes `1f 8b`, never by
-/// name) inflated with zlib, every member of a multi-member file in turn; anything else passed
-/// through as it is.
+/// name) inflated with the chosen engine, every member of a multi-member file in turn; anything
+/// else passed through as it is.
 ///
 /// A stream that ends early, corrupt data or bytes after the last member that are not another
 /// member are errors naming the file and the compressed byte offset: a partial read is never
@@ -10,7 +22,8 @@ import CZlib
 final class Inflater {
     let source: ByteSource
     let isGzip: Bool
-    private let stream: UnsafeMutablePointer<z_stream>
+    let engine: InflateEngine
+    private let decoder: MemberDecoder?
     private let input: UnsafeMutableRawBufferPointer
     private var inputStart = 0
     private var inputEnd = 0
@@ -21,11 +34,10 @@ final class Inflater {
 
     static let inputBlockSize = 1 << 18
 
-    init(source: ByteSource) throws(InputError) {
+    init(source: ByteSource, engine: InflateEngine = .standard) throws(InputError) {
         self.source = source
+        self.engine = engine
         input = .allocate(byteCount: Self.inputBlockSize, alignment: 64)
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
         // Read until two bytes are known (or the file ends) to decide gzip vs plain.
         var isGzip = false
         do {
@@ -37,23 +49,22 @@ final class Inflater {
             isGzip = inputEnd >= 2 && input[0] == 0x1f && input[1] == 0x8b
         } catch {
             input.deallocate()
-            stream.deallocate()
             throw error
         }
         self.isGzip = isGzip
         if isGzip {
-            // 15 + 16: a gzip wrapper only; zlib checks the header, CRC-32 and length of each member.
-            let status = inflateInit2_(stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-            guard status == Z_OK else {
-                // Every property is set, so deinit runs and frees the buffers (inflateEnd is safe here).
-                throw .corruptGzip(file: source.path, compressedOffset: 0, reason: "zlib init failed (\(status))")
+            do {
+                decoder = try MemberDecoder(engine: engine, file: source.path)
+            } catch {
+                input.deallocate()
+                throw error
             }
+        } else {
+            decoder = nil
         }
     }
 
     deinit {
-        if isGzip { inflateEnd(stream) }
-        stream.deallocate()
         input.deallocate()
     }
 
@@ -70,7 +81,7 @@ final class Inflater {
     /// Fills `buffer` with the next decompressed bytes; returns 0 only at the verified end of the file.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         guard !finished, buffer.count > 0 else { return 0 }
-        let count = isGzip ? try inflateInto(buffer) : try copyInto(buffer)
+        let count = if let decoder { try inflateInto(buffer, decoder) } else { try copyInto(buffer) }
         produced += count
         return count
     }
@@ -95,49 +106,38 @@ final class Inflater {
         return count
     }
 
-    /// Wraps zlib's `inflate`, resetting at each member end (`inflateReset`) so concatenated
-    /// members read whole, and checking at end of input that the last member was complete.
-    private func inflateInto(_ buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+    /// Runs the decoder, starting it afresh at each member end so concatenated members read
+    /// whole, and checking at end of input that the last member was complete.
+    private func inflateInto(_ buffer: UnsafeMutableRawBufferPointer, _ decoder: MemberDecoder) throws(InputError) -> Int {
         var written = 0
         while written < buffer.count {
-            if inputStart == inputEnd {
-                try refill()
-                if inputStart == inputEnd {
-                    // End of file inside a member: the stream was cut short.
+            if inputStart == inputEnd { try refill() }
+            let available = inputEnd - inputStart
+            let step = decoder.step(
+                input: UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd]),
+                output: UnsafeMutableRawBufferPointer(rebasing: buffer[written...]))
+            inputStart += step.consumed
+            written += step.produced
+            switch step.outcome {
+            case .progress:
+                // With no input left and nothing produced, the member can never end: cut short.
+                if available == 0, step.produced == 0 {
                     throw .truncatedGzip(file: source.path, compressedOffset: compressedOffset)
                 }
-            }
-            stream.pointee.next_in = (input.baseAddress! + inputStart).assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_in = uInt(inputEnd - inputStart)
-            stream.pointee.next_out = (buffer.baseAddress! + written).assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = uInt(buffer.count - written)
-            let status = inflate(stream, Z_NO_FLUSH)
-            let consumed = (inputEnd - inputStart) - Int(stream.pointee.avail_in)
-            inputStart += consumed
-            written = buffer.count - Int(stream.pointee.avail_out)
-            switch status {
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR:
-                // No progress was possible: zlib needs more input than this block holds.
-                if inputStart == inputEnd { continue }
-                throw .corruptGzip(file: source.path, compressedOffset: compressedOffset, reason: "inflate made no progress")
-            case Z_STREAM_END:
+                if step.consumed == 0, step.produced == 0, available > 0 {
+                    throw .corruptGzip(file: source.path, compressedOffset: compressedOffset, reason: "inflate made no progress")
+                }
+            case .memberEnd:
                 if try nextMemberFollows() {
-                    inflateReset(stream)
+                    decoder.reset()
                 } else {
                     finished = true
                     return written
                 }
-            case Z_DATA_ERROR:
-                let message = stream.pointee.msg.map { String(cString: $0) } ?? "invalid data"
-                throw .corruptGzip(file: source.path, compressedOffset: compressedOffset, reason: message)
-            case Z_NEED_DICT:
-                throw .corruptGzip(file: source.path, compressedOffset: compressedOffset, reason: "needs a preset dictionary")
-            case Z_MEM_ERROR:
-                throw .readFailed(file: source.path, reason: "zlib is out of memory")
-            default:
-                throw .corruptGzip(file: source.path, compressedOffset: compressedOffset, reason: "zlib error \(status)")
+            case .failed(let reason):
+                throw .corruptGzip(file: source.path, compressedOffset: compressedOffset, reason: reason)
+            case .outOfMemory:
+                throw .readFailed(file: source.path, reason: "\(engine.rawValue) is out of memory")
             }
         }
         return written
@@ -163,5 +163,124 @@ final class Inflater {
             throw .trailingGarbage(file: source.path, compressedOffset: compressedOffset)
         }
         return true
+    }
+}
+
+/// One gzip member decoder behind `Inflater`: zlib's or ISA-L's, with the same contract — parse
+/// the header, inflate, verify the CRC-32 and length trailer, stop at the member's end without
+/// consuming what follows.
+private final class MemberDecoder {
+    enum Outcome {
+        /// Input used up or output full: call again with more of either.
+        case progress
+        /// The member ended and its trailer checked out.
+        case memberEnd
+        case failed(String)
+        case outOfMemory
+    }
+
+    struct Step {
+        var consumed: Int
+        var produced: Int
+        var outcome: Outcome
+    }
+
+    private enum Engine {
+        case zlib(UnsafeMutablePointer<z_stream>)
+        case isal(OpaquePointer)
+    }
+
+    private let engine: Engine
+
+    init(engine: InflateEngine, file: String) throws(InputError) {
+        switch engine {
+        case .zlib:
+            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            stream.initialize(to: z_stream())
+            // 15 + 16: a gzip wrapper only; zlib checks the header, CRC-32 and length of each member.
+            let status = inflateInit2_(stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else {
+                stream.deallocate()
+                throw .corruptGzip(file: file, compressedOffset: 0, reason: "zlib init failed (\(status))")
+            }
+            self.engine = .zlib(stream)
+        case .isal:
+            guard let handle = recount_isal_inflater_create() else {
+                throw .readFailed(file: file, reason: "isal is out of memory")
+            }
+            self.engine = .isal(handle)
+        }
+    }
+
+    deinit {
+        switch engine {
+        case .zlib(let stream):
+            inflateEnd(stream)
+            stream.deallocate()
+        case .isal(let handle):
+            recount_isal_inflater_destroy(handle)
+        }
+    }
+
+    func reset() {
+        switch engine {
+        case .zlib(let stream): inflateReset(stream)
+        case .isal(let handle): recount_isal_inflater_reset(handle)
+        }
+    }
+
+    func step(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) -> Step {
+        switch engine {
+        case .zlib(let stream): return Self.zlibStep(stream, input, output)
+        case .isal(let handle): return Self.isalStep(handle, input, output)
+        }
+    }
+
+    private static func zlibStep(
+        _ stream: UnsafeMutablePointer<z_stream>, _ input: UnsafeRawBufferPointer,
+        _ output: UnsafeMutableRawBufferPointer
+    ) -> Step {
+        // zlib never writes through next_in; the mutable pointer is its API's spelling.
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(input.count)
+        stream.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
+        stream.pointee.avail_out = uInt(output.count)
+        let status = inflate(stream, Z_NO_FLUSH)
+        var step = Step(
+            consumed: input.count - Int(stream.pointee.avail_in),
+            produced: output.count - Int(stream.pointee.avail_out), outcome: .progress)
+        switch status {
+        case Z_OK, Z_BUF_ERROR:
+            // Z_BUF_ERROR: no progress possible with this input; the caller decides whether more comes.
+            break
+        case Z_STREAM_END:
+            step.outcome = .memberEnd
+        case Z_DATA_ERROR:
+            step.outcome = .failed(stream.pointee.msg.map { String(cString: $0) } ?? "invalid data")
+        case Z_NEED_DICT:
+            step.outcome = .failed("needs a preset dictionary")
+        case Z_MEM_ERROR:
+            step.outcome = .outOfMemory
+        default:
+            step.outcome = .failed("zlib error \(status)")
+        }
+        return step
+    }
+
+    private static func isalStep(
+        _ handle: OpaquePointer, _ input: UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer
+    ) -> Step {
+        var consumed = 0
+        var produced = 0
+        let status = recount_isal_inflate(
+            handle, input.baseAddress?.assumingMemoryBound(to: UInt8.self), input.count, &consumed,
+            output.baseAddress?.assumingMemoryBound(to: UInt8.self), output.count, &produced)
+        let outcome: Outcome =
+            switch status {
+            case Int32(RECOUNT_ISAL_PROGRESS): .progress
+            case Int32(RECOUNT_ISAL_MEMBER_END): .memberEnd
+            default: .failed(String(cString: recount_isal_error_reason(status)))
+            }
+        return Step(consumed: consumed, produced: produced, outcome: outcome)
     }
 }

@@ -117,8 +117,10 @@ enum TestProcess {
 }
 
 /// Reads a whole file through `ByteSource` + `Inflater` in blocks of `blockSize` bytes.
-func inflateWhole(_ path: String, blockSize: Int = 1 << 16) throws(InputError) -> [UInt8] {
-    let inflater = try Inflater(source: try ByteSource(path: path))
+func inflateWhole(
+    _ path: String, blockSize: Int = 1 << 16, engine: InflateEngine = .standard
+) throws(InputError) -> [UInt8] {
+    let inflater = try Inflater(source: try ByteSource(path: path), engine: engine)
     var out: [UInt8] = []
     var block = [UInt8](repeating: 0, count: blockSize)
     while true {
