@@ -44,6 +44,28 @@ private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], line
 }
 
 @Suite struct CSVScannerTests {
+    /// The eight-bytes-at-a-time skip: for every byte position and every byte value, the lowest
+    /// flagged byte is exactly the first ',', '\n' or '"' (bytes ≥ 0x80 and near-misses included).
+    @Test func wordSkipFindsTheFirstSpecialByte() {
+        let special: Set<UInt8> = [0x2c, 0x0a, 0x22]
+        for position in 0..<8 {
+            for value in 0...255 {
+                // Ordinary text below the probe, arbitrary bytes (some special) above it.
+                var bytes: [UInt8] = Array("abcdefgh".utf8)
+                bytes[position] = UInt8(value)
+                if position < 7 { bytes[7] = 0x2c }
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                let found = CSVScanner.specialBytes(word)
+                let expected = bytes.firstIndex(where: special.contains)
+                if let expected {
+                    #expect(found != 0 && found.trailingZeroBitCount >> 3 == expected, "byte \(value) at \(position)")
+                } else {
+                    #expect(found == 0, "byte \(value) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test func fieldShapes() {
         let (items, lines) = scan("a,b,c\n\"q,1\",\"say \"\"hi\"\"\",\"\"\n,,\n\"x\ny\",\"p\r\nq\"\r\nlast,\"\"\"\"")
         #expect(

@@ -180,7 +180,7 @@ struct EntryArena {
                 blocks = grown
                 blockCapacity *= 2
             }
-            (blocks + blockCount).initialize(to: .allocate(byteCount: Self.blockSize, alignment: 16))
+            (blocks + blockCount).initialize(to: HugePageMemory.allocate(byteCount: Self.blockSize))
             blockCount += 1
             used = 0
         }
@@ -200,7 +200,7 @@ struct EntryArena {
     func ranges(_ reference: Int) -> UsageKey.Ranges { UsageKey.ranges(pointer(reference)) }
 
     func release() {
-        for index in 0..<blockCount { blocks[index].deallocate() }
+        for index in 0..<blockCount { HugePageMemory.deallocate(blocks[index], byteCount: Self.blockSize) }
         blocks.deallocate()
     }
 }
@@ -223,8 +223,11 @@ struct SlotTable {
 
     init(capacityBits: Int = 16) {
         self.capacityBits = capacityBits
-        slots = .allocate(capacity: 1 << capacityBits)
-        slots.initialize(repeating: 0, count: 1 << capacityBits)
+        slots = Self.allocateSlots(1 << capacityBits)
+    }
+
+    private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<UInt64> {
+        HugePageMemory.allocate(byteCount: count * 8).bindMemory(to: UInt64.self, capacity: count)
     }
 
     var bytes: Int { (1 << capacityBits) * 8 }
@@ -269,8 +272,7 @@ struct SlotTable {
         let old = slots
         let oldCount = 1 << capacityBits
         capacityBits += 1
-        slots = .allocate(capacity: 1 << capacityBits)
-        slots.initialize(repeating: 0, count: 1 << capacityBits)
+        slots = Self.allocateSlots(1 << capacityBits)
         let mask = (1 << capacityBits) - 1
         for index in 0..<oldCount {
             let slot = old[index]
@@ -280,8 +282,8 @@ struct SlotTable {
             while slots[bucket] != 0 { bucket = (bucket + 1) & mask }
             slots[bucket] = slot
         }
-        old.deallocate()
+        HugePageMemory.deallocate(UnsafeMutableRawPointer(old), byteCount: oldCount * 8)
     }
 
-    func release() { slots.deallocate() }
+    func release() { HugePageMemory.deallocate(UnsafeMutableRawPointer(slots), byteCount: bytes) }
 }

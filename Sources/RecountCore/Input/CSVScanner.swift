@@ -117,6 +117,15 @@ public final class CSVScanner {
                 fields += 1
                 break scan
             }
+            // Eight bytes at a time: skip words holding none of ',', '\n', '"'; else jump to the first.
+            if index + 8 <= end {
+                let special = Self.specialBytes(base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if special == 0 {
+                    index += 8
+                    continue
+                }
+                index += special.trailingZeroBitCount >> 3
+            }
             let byte = base.load(fromByteOffset: index, as: UInt8.self)
             // Bytes above '"' other than ',' are ordinary text: one compare rejects most bytes.
             if byte > 0x2c || (byte != 0x2c && byte != 0x0a && byte != 0x22) {
@@ -175,6 +184,17 @@ public final class CSVScanner {
         recordEnd = index
         fieldCount = fields
         return .record
+    }
+
+    /// High bit set in the lowest byte of `word` (little-endian) that is ',', '\n' or '"', and
+    /// possibly in bytes above it (SWAR zero-byte test: a borrow can only run upwards), so only the
+    /// lowest set bit is meaningful; 0 when no byte is special.
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let comma = word ^ (ones &* 0x2c), newline = word ^ (ones &* 0x0a), quote = word ^ (ones &* 0x22)
+        return ((comma &- ones) & ~comma | (newline &- ones) & ~newline | (quote &- ones) & ~quote) & highs
     }
 
     private enum QuotedResult {

@@ -15,7 +15,9 @@ public final class RowReader {
         _ body: (CSVScanner) throws(RowError) -> Void
     ) -> Int {
         let expected = job.layout.fieldCount
-        if expected > scanner.capacity { scanner = CSVScanner(capacity: expected) }
+        if expected > self.scanner.capacity { self.scanner = CSVScanner(capacity: expected) }
+        // A local: reading the property in the loop retains and releases the scanner every row.
+        let scanner = self.scanner
         scanner.reset(job.bytes)
         while true {
             switch scanner.next() {
