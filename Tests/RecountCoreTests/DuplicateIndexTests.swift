@@ -109,6 +109,7 @@ import Testing
                 }
                 index.insert(batch)
             }
+            index.finish()
             #expect(Set(index.marks.keys) == Set(expected.keys), "round \(round)")
             for (order, flags) in expected {
                 #expect(index.marks[order]?.byRecordID == flags.0 && index.marks[order]?.byContent == flags.1)
@@ -120,6 +121,26 @@ import Testing
         }
     }
 
+    /// Every key given the same hash (one partition, one bucket chain, equal tags): only the
+    /// byte comparison separates keys, and the marks are still exactly the oracle's.
+    @Test func equalHashesStillGiveExactMarks() {
+        let chunks = Self.rows(seed: 11, count: 800)
+        let expected = Self.oracle(chunks)
+        #expect(expected.count > 20)
+        let index = DuplicateIndex()
+        for chunk in chunks.reversed() {
+            var batch = Self.batch(chunk)
+            batch.recordIDHashes = batch.recordIDHashes.map { _ in 0xDEAD_BEEF_0000_0001 }
+            batch.contentHashes = batch.contentHashes.map { $0 == 0 ? 0 : 0xDEAD_BEEF_0000_0001 }
+            index.insert(batch)
+        }
+        index.finish()
+        #expect(Set(index.marks.keys) == Set(expected.keys))
+        for (order, flags) in expected {
+            #expect(index.marks[order]?.byRecordID == flags.0 && index.marks[order]?.byContent == flags.1)
+        }
+    }
+
     @Test func hashCollisionsNeverMatchDifferentKeys() {
         // Many distinct ids: all must stay unmarked although buckets are shared by 28-bit tags.
         let chunk = (0..<5_000).map { index in
@@ -128,6 +149,7 @@ import Testing
         }
         let index = DuplicateIndex()
         index.insert(Self.batch(chunk))
+        index.finish()
         #expect(index.marks.isEmpty)
         #expect(index.records == 5_000)
     }

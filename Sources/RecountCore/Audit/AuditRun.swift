@@ -88,13 +88,14 @@ public enum AuditRun {
         } catch {
             throw wholeRunBudget(error, limit: limit, earlier: reference.report.rejects.count)
         }
+        index.finish()
         let findings = resolveDuplicates(tentative, index)
         let (fileStats, rejects) = combine(
             (reference.report, referencePlaces), (stream, streamPlaces), fileCount: files.count)
         return AuditResult(
             catalog: catalog, findings: ReportOrder.sorted(findings, catalog), rows: rows, rejects: rejects,
             files: fileStats, startedAt: startedAt, finishedAt: Date(),
-            duplicateIndexBytes: index.entryBytes + index.slotBytes, duplicateIndexRecords: index.records)
+            duplicateIndexBytes: index.entryBytes + index.referenceBytes, duplicateIndexRecords: index.records)
     }
 
     /// The orders and licences a charge is judged against, and what reading them reported.

@@ -1,4 +1,5 @@
 import CZlib
+import Dispatch
 
 #if canImport(Glibc)
     import Glibc
@@ -7,19 +8,23 @@ import CZlib
 /// Finds every usage record that repeats an earlier one (DESIGN.md §4 `duplicate-charge`, §5a),
 /// whatever order chunks and files arrive in.
 ///
-/// For each key (record_id; and for voice/data the content key) the index keeps the earliest
-/// record seen so far. A newcomer later than that holder is a duplicate; one earlier than it
-/// replaces it and the old holder becomes the duplicate. Once every record is in, exactly the
-/// records that have an earlier twin are marked — the same set in any arrival order, which is
-/// what lets files inflate in parallel and partial results merge in any grouping.
+/// A record is a duplicate when an earlier record (in input order) has the same record_id, or —
+/// for voice and data — the same content key. That is a property of the whole set of records,
+/// so the index first only collects: each record's compact entry goes into an arena, and a
+/// reference to it, tagged with hash bits, into one of 256 partitions per key (chosen by the
+/// hash's top byte). `finish()` then takes each partition alone: its references fit a table that
+/// stays in the CPU's cache, and within each group of equal keys the earliest record is the
+/// original and every other one is marked. The result does not depend on arrival order, which
+/// is what lets files inflate in parallel and partial results merge in any grouping — and the
+/// serial merge is sequential writes instead of random probes into tables of hundreds of MB.
 ///
-/// Exact: buckets are found by a 64-bit hash, but a match is declared only after comparing the
-/// key bytes. Memory: each holder's compact entry in an arena, plus one 8-byte slot per key.
+/// Exact: hashes only choose partitions and buckets; a match is declared only after comparing
+/// the key bytes. Memory: each record's entry (~48 bytes) plus one 8-byte reference per key.
 final class DuplicateIndex {
     struct Mark {
         var byRecordID = false
         var byContent = false
-        /// Arena reference of the record's entry when it is stored there.
+        /// Arena reference of the record's entry.
         var entry: Int = -1
     }
 
@@ -27,38 +32,50 @@ final class DuplicateIndex {
     /// dynamic exclusivity check on every access, a local struct none.
     private var stored: State? = State()
     private var state: State { stored! }
+    private var finished = false
+    private var finishedMarks: [UInt64: Mark] = [:]
+    /// Bytes the key references took before `finish()` freed them.
+    private(set) var referenceBytes = 0
 
     deinit { stored?.release() }
 
     var entryBytes: Int { state.arena.bytesUsed }
-    var slotBytes: Int { state.recordIDs.bytes + state.contents.bytes }
-    var records: Int { state.recordIDs.count }
-    /// Every record found to be a duplicate, by input order.
-    var marks: [UInt64: Mark] { state.marks }
+    private(set) var records = 0
+
+    /// Every record found to be a duplicate, by input order (after `finish()`).
+    var marks: [UInt64: Mark] {
+        precondition(finished, "DuplicateIndex.marks read before finish()")
+        return finishedMarks
+    }
 
     func insert(_ batch: UsageKeyBatch) {
+        precondition(!finished, "DuplicateIndex.insert after finish()")
         // Moved out (the property left empty so `local` is the only owner: no copy on write).
         var local = stored!
         stored = nil
         local.insert(batch)
         stored = local
+        records += batch.offsets.count
+    }
+
+    /// Resolves every partition (on all cores); afterwards `marks` and `withKey` are valid.
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        referenceBytes = state.recordIDs.bytes + state.contents.bytes
+        finishedMarks = state.resolve()
     }
 
     /// The stored key of a marked record (valid while the index lives).
     func withKey<T>(of order: UInt64, _ body: (UsageKey) -> T) -> T? {
-        guard let mark = state.marks[order] else { return nil }
-        if mark.entry >= 0 { return body(UsageKey.read(state.arena.pointer(mark.entry))) }
-        guard let bytes = state.newcomerEntries[order] else { return nil }
-        return bytes.withUnsafeBytes { body(UsageKey.read($0.baseAddress!)) }
+        guard let mark = marks[order], mark.entry >= 0 else { return nil }
+        return body(UsageKey.read(state.arena.pointer(mark.entry)))
     }
 
     struct State {
         var arena = EntryArena()
-        var recordIDs = SlotTable()
-        var contents = SlotTable()
-        var marks: [UInt64: Mark] = [:]
-        /// Newcomer duplicates' entries, copied out of their batch (they are not stored in the arena).
-        var newcomerEntries: [UInt64: [UInt8]] = [:]
+        var recordIDs = KeyPartitions()
+        var contents = KeyPartitions()
 
         func release() {
             arena.release()
@@ -67,82 +84,164 @@ final class DuplicateIndex {
         }
 
         mutating func insert(_ batch: UsageKeyBatch) {
-            let ahead = 16
             batch.bytes.withUnsafeBytes { raw in
                 for index in batch.offsets.indices {
-                    if index + ahead < batch.offsets.count {
-                        recordIDs.prefetch(batch.recordIDHashes[index + ahead])
-                        if batch.contentHashes[index + ahead] != 0 {
-                            contents.prefetch(batch.contentHashes[index + ahead])
-                        }
-                    }
                     let start = Int(batch.offsets[index])
                     let end = index + 1 < batch.offsets.count ? Int(batch.offsets[index + 1]) : raw.count
-                    insert(
-                        UnsafeRawBufferPointer(rebasing: raw[start..<end]), recordIDHash: batch.recordIDHashes[index],
-                        contentHash: batch.contentHashes[index])
+                    let reference = arena.append(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                    recordIDs.append(hash: batch.recordIDHashes[index], reference: reference)
+                    let content = batch.contentHashes[index]
+                    if content != 0 { contents.append(hash: content, reference: reference) }
                 }
             }
         }
 
-        private mutating func insert(_ entry: UnsafeRawBufferPointer, recordIDHash: UInt64, contentHash: UInt64) {
-            let key = UsageKey.ranges(entry.baseAddress!)
-            var stored = -1
-            var isDuplicate = Self.claim(
-                &recordIDs, hash: recordIDHash, key: key.recordID, keyOf: { $0.recordID }, flag: \.byRecordID,
-                entry: entry, order: key.order, stored: &stored, arena: &arena, marks: &marks)
-            if let content = key.content,
-                Self.claim(
-                    &contents, hash: contentHash, key: content, keyOf: { $0.content! }, flag: \.byContent,
-                    entry: entry, order: key.order, stored: &stored, arena: &arena, marks: &marks)
-            {
-                isDuplicate = true
+        /// One finding per (partition, key kind), resolved on all cores, then merged into marks
+        /// (a record can be marked by its record_id in one partition and its content in another).
+        func resolve() -> [UInt64: Mark] {
+            let partitions = KeyPartitions.count
+            let results = ClaimLists(buffer: .allocate(capacity: 2 * partitions))
+            results.buffer.initialize(repeating: [])
+            defer { results.buffer.deallocate() }
+            let arena = self.arena, recordIDs = self.recordIDs, contents = self.contents
+            DispatchQueue.concurrentPerform(iterations: 2 * partitions) { task in
+                let byContent = task >= partitions
+                let partition = task % partitions
+                let keys = byContent ? contents : recordIDs
+                results.buffer[task] = Self.resolve(keys, partition, byContent: byContent, arena: arena)
+                keys.release(partition)
             }
-            if isDuplicate {
-                if stored >= 0 {
-                    marks[key.order]!.entry = stored
-                } else {
-                    newcomerEntries[key.order] = Array(entry)
+            var marks: [UInt64: Mark] = [:]
+            for claims in results.buffer {
+                for claim in claims {
+                    var mark = marks[claim.order, default: Mark()]
+                    if claim.byContent { mark.byContent = true } else { mark.byRecordID = true }
+                    mark.entry = claim.entry
+                    marks[claim.order] = mark
                 }
             }
+            return marks
         }
 
-        /// One key of a newcomer against its table: inserted when new; otherwise the later of
-        /// the newcomer and the holder is marked (`flag`), and an earlier newcomer takes the slot.
-        /// `stored` is the newcomer's arena reference, stored at most once for both keys.
-        /// Returns true when the newcomer is the duplicate.
-        @inline(__always)
-        private static func claim(
-            _ table: inout SlotTable, hash: UInt64, key: UnsafeRawBufferPointer,
-            keyOf: (UsageKey.Ranges) -> UnsafeRawBufferPointer, flag: WritableKeyPath<Mark, Bool>,
-            entry: UnsafeRawBufferPointer, order: UInt64, stored: inout Int, arena: inout EntryArena,
-            marks: inout [UInt64: Mark]
-        ) -> Bool {
-            let entries = arena
-            switch table.findOrInsert(
-                hash, matching: { Bytes.equal(keyOf(entries.ranges($0)), key) },
-                reference: {
-                    if stored < 0 { stored = arena.append(entry) }
-                    return stored
-                })
-            {
-            case .inserted:
-                return false
-            case .found(let slot, let holder):
-                let holderOrder = arena.ranges(holder).order
-                if order > holderOrder {
-                    marks[order, default: Mark()][keyPath: flag] = true
-                    return true
-                }
-                if stored < 0 { stored = arena.append(entry) }
-                table.replace(slot, hash: hash, reference: stored)
-                var mark = marks[holderOrder, default: Mark()]
-                mark[keyPath: flag] = true
-                mark.entry = holder
-                marks[holderOrder] = mark
-                return false
-            }
+        /// One list per task, each written by its task only.
+        struct ClaimLists: @unchecked Sendable {
+            let buffer: UnsafeMutableBufferPointer<[Claim]>
         }
+
+        /// A record marked by one key.
+        struct Claim {
+            var order: UInt64
+            var entry: Int
+            var byContent: Bool
+        }
+
+        /// The records of one partition that have an earlier twin under its key.
+        private static func resolve(
+            _ keys: KeyPartitions, _ partition: Int, byContent: Bool, arena: EntryArena
+        ) -> [Claim] {
+            let count = keys.count(partition)
+            guard count > 1 else { return [] }
+            // At most half full: short probes, and the table of one partition stays in cache.
+            var bits = 4
+            while (1 << bits) < 2 * count { bits += 1 }
+            var table = SlotTable(capacityBits: bits)
+            defer { table.release() }
+            let keyOf: (UsageKey.Ranges) -> UnsafeRawBufferPointer =
+                byContent ? { $0.content! } : { $0.recordID }
+            var claims: [Claim] = []
+            keys.forEach(partition) { tagged in
+                let hash = tagged & ~KeyPartitions.referenceMask
+                let reference = Int(tagged & KeyPartitions.referenceMask)
+                // The entry is read only when 28 hash bits agree with a slot's: most records
+                // never touch the arena here.
+                switch table.findOrInsert(
+                    hash, matching: { Bytes.equal(keyOf(arena.ranges($0)), keyOf(arena.ranges(reference))) },
+                    reference: { reference })
+                {
+                case .inserted:
+                    break
+                case .found(let slot, let holder):
+                    // Equal keys: the later record is the duplicate, the earlier one holds the slot.
+                    let ranges = arena.ranges(reference)
+                    let holderOrder = arena.ranges(holder).order
+                    if ranges.order > holderOrder {
+                        claims.append(Claim(order: ranges.order, entry: reference, byContent: byContent))
+                    } else {
+                        claims.append(Claim(order: holderOrder, entry: holder, byContent: byContent))
+                        table.replace(slot, hash: hash, reference: reference)
+                    }
+                }
+            }
+            return claims
+        }
+    }
+}
+
+/// Tagged references to arena entries, split by the key hash's top byte into 256 partitions,
+/// each a list of fixed blocks (appends never copy; a partition is freed as soon as it is
+/// resolved). A value packs 28 more bits of the hash (bits 28–55) above a 36-bit reference.
+///
+/// `@unchecked Sendable`: while `finish()` resolves, each task reads and frees only its own
+/// partition, and nothing appends.
+struct KeyPartitions: @unchecked Sendable {
+    static let partitionBits = 8
+    static let count = 1 << partitionBits
+    static let referenceBits: UInt64 = 36
+    static let referenceMask: UInt64 = (1 << 36) - 1
+    static let blockValues = 1 << 13  // 64 KiB blocks
+
+    /// Per partition: its full blocks, then the block being filled.
+    private var blocks: UnsafeMutablePointer<[UnsafeMutablePointer<UInt64>]>
+    private var filled: UnsafeMutablePointer<Int>
+    private(set) var bytes = 0
+
+    init() {
+        blocks = .allocate(capacity: Self.count)
+        blocks.initialize(repeating: [], count: Self.count)
+        filled = .allocate(capacity: Self.count)
+        filled.initialize(repeating: Self.blockValues, count: Self.count)
+    }
+
+    @inline(__always)
+    mutating func append(hash: UInt64, reference: Int) {
+        precondition(UInt64(reference) < Self.referenceMask, "duplicate index arena over 64 GiB")
+        let partition = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.partitionBits))
+        if filled[partition] == Self.blockValues {
+            blocks[partition].append(.allocate(capacity: Self.blockValues))
+            filled[partition] = 0
+            bytes += Self.blockValues * 8
+        }
+        // The tag sits where SlotTable expects a hash's top bits, so a value doubles as the hash.
+        let tag = (hash << UInt64(Self.partitionBits)) >> (64 - 28)
+        blocks[partition].last![filled[partition]] = tag << Self.referenceBits | UInt64(reference)
+        filled[partition] += 1
+    }
+
+    func count(_ partition: Int) -> Int {
+        let full = blocks[partition].count
+        return full == 0 ? 0 : (full - 1) * Self.blockValues + filled[partition]
+    }
+
+    /// Every value of one partition in insertion order.
+    func forEach(_ partition: Int, _ body: (UInt64) -> Void) {
+        let list = blocks[partition]
+        for (number, block) in list.enumerated() {
+            let values = number == list.count - 1 ? filled[partition] : Self.blockValues
+            for index in 0..<values { body(block[index]) }
+        }
+    }
+
+    /// Frees one partition's blocks (it is resolved).
+    func release(_ partition: Int) {
+        for block in blocks[partition] { block.deallocate() }
+        blocks[partition] = []
+    }
+
+    func release() {
+        for partition in 0..<Self.count { release(partition) }
+        blocks.deinitialize(count: Self.count)
+        blocks.deallocate()
+        filled.deallocate()
     }
 }
 
@@ -157,7 +256,8 @@ enum Bytes {
 /// Append-only storage for index entries in 16 MiB blocks: nothing ever moves, so a reference
 /// (block << 24 | offset) stays valid, and growth never copies. The block table is a raw buffer,
 /// so copying the arena (as the probe closures do) costs no reference counting.
-struct EntryArena {
+/// `@unchecked Sendable`: shared across threads only read-only, while `finish()` resolves.
+struct EntryArena: @unchecked Sendable {
     static let blockBits = 24
     static let blockSize = 1 << blockBits
     private var blocks: UnsafeMutablePointer<UnsafeMutableRawPointer>

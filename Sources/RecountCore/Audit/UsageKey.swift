@@ -144,10 +144,13 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
         recordIDHashes.append(
             UsageKey.hash(UnsafeRawBufferPointer(start: base + at.recordID, count: at.content - at.recordID),
                           seed: UsageKey.recordIDSeed))
-        contentHashes.append(
+        // 0 means "no content key" (SMS), so a content key that hashes to 0 takes 1 instead: the
+        // hash only picks a partition and bucket, so any fixed remapping stays exact.
+        let content =
             record.service == .sms
-                ? 0
-                : UsageKey.hash(UnsafeRawBufferPointer(start: base + at.content, count: at.contentEnd - at.content),
-                                seed: UsageKey.contentSeed))
+            ? 0
+            : max(1, UsageKey.hash(UnsafeRawBufferPointer(start: base + at.content, count: at.contentEnd - at.content),
+                                   seed: UsageKey.contentSeed))
+        contentHashes.append(content)
     }
 }
