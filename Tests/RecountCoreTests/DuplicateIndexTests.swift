@@ -36,7 +36,7 @@ import Testing
                 var row = Row(
                     order: order, id: "R\(next(400))", account: "A\(next(5))",
                     service: [Service.voice, .sms, .data][Int(next(3))], start: 1_760_000_000 + Int64(next(6)),
-                    duration: Int64(next(3)), volume: Int64(next(2)), destination: "86\(next(3))", billed: Int64(next(9)))
+                    duration: Int64(next(3)), volume: Int64(next(2)), destination: "86\(next(3))", billed: (Int64(next(9)) - 4) * (next(2) == 0 ? 1 : 1000))
                 if next(10) == 0, !made.isEmpty {
                     row.id = made[Int(next(UInt64(made.count)))].id  // an exact record_id repeat
                 }

@@ -63,6 +63,62 @@ struct ByteWriter: ~Copyable {
         count += field.count
     }
 
+    /// Text with each pair of adjacent ASCII digits packed into one byte (0x80 + the pair's
+    /// value), after a varint of `encoded length << 1 | 1`. Identifiers such as `U0000001234` take
+    /// about half their bytes. Text with a byte ≥ 0x80 (where a pair byte would be ambiguous) is
+    /// stored as it is, flag 0. Canonical — equal texts give equal bytes, and the encoding decodes
+    /// back to exactly one text — so keys still compare as plain byte ranges.
+    @inline(__always)
+    mutating func packedText(_ field: UnsafeRawBufferPointer) {
+        // Room for the worst case: a 10-byte prefix and every byte literal.
+        reserve(field.count + 10)
+        let start = count
+        // Encode after a one-byte prefix (the usual case: fewer than 64 encoded bytes).
+        var out = count + 1
+        var index = 0
+        var packable = true
+        while index < field.count {
+            let byte = field[index]
+            if byte >= 0x80 {
+                packable = false
+                break
+            }
+            if byte &- 48 < 10, index + 1 < field.count, field[index + 1] &- 48 < 10 {
+                base.storeBytes(of: 0x80 + (byte &- 48) &* 10 + (field[index + 1] &- 48), toByteOffset: out, as: UInt8.self)
+                index += 2
+            } else {
+                base.storeBytes(of: byte, toByteOffset: out, as: UInt8.self)
+                index += 1
+            }
+            out += 1
+        }
+        guard packable else {
+            count = start
+            varint(UInt64(field.count) << 1)
+            reserve(field.count)
+            if !field.isEmpty { (base + count).copyMemory(from: field.baseAddress!, byteCount: field.count) }
+            count += field.count
+            return
+        }
+        let encoded = out - (start + 1)
+        if encoded < 64 {
+            base.storeBytes(of: UInt8(encoded << 1 | 1), toByteOffset: start, as: UInt8.self)
+            count = out
+        } else {
+            // A longer prefix: move the encoded bytes up to make room for it.
+            var prefix = UInt64(encoded) << 1 | 1
+            var prefixBytes = 1
+            while prefix >= 0x80 {
+                prefix >>= 7
+                prefixBytes += 1
+            }
+            (base + start + prefixBytes).copyMemory(from: base + start + 1, byteCount: encoded)
+            count = start
+            varint(UInt64(encoded) << 1 | 1)
+            count += encoded
+        }
+    }
+
     /// ASCII digits packed two to a byte (a lone last digit in the low nibble, 0xF above it),
     /// after their count: half the bytes of text, still canonical.
     @inline(__always)
@@ -112,6 +168,32 @@ struct ByteReader {
         let count = Int(varint())
         defer { offset += count }
         return UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+
+    /// Skips a `packedText` field; returns its encoded bytes (prefix excluded) and whether packed.
+    @inline(__always)
+    mutating func packedText() -> (bytes: UnsafeRawBufferPointer, packed: Bool) {
+        let prefix = varint()
+        let count = Int(prefix >> 1)
+        defer { offset += count }
+        return (UnsafeRawBufferPointer(start: base + offset, count: count), prefix & 1 == 1)
+    }
+
+    /// The text a `packedText` field holds.
+    static func unpack(_ field: (bytes: UnsafeRawBufferPointer, packed: Bool)) -> [UInt8] {
+        guard field.packed else { return Array(field.bytes) }
+        var text: [UInt8] = []
+        text.reserveCapacity(field.bytes.count * 2)
+        for byte in field.bytes {
+            if byte >= 0x80 {
+                let pair = byte - 0x80
+                text.append(48 + pair / 10)
+                text.append(48 + pair % 10)
+            } else {
+                text.append(byte)
+            }
+        }
+        return text
     }
 
     @inline(__always)

@@ -188,7 +188,7 @@ struct KeyPartitions: @unchecked Sendable {
     static let count = 1 << partitionBits
     static let referenceBits: UInt64 = 36
     static let referenceMask: UInt64 = (1 << 36) - 1
-    static let blockValues = 1 << 13  // 64 KiB blocks
+    static let blockValues = 1 << 11  // 16 KiB blocks: 512 part-filled blocks waste ~4 MB, not ~16
 
     /// Per partition: its full blocks, then the block being filled.
     private var blocks: UnsafeMutablePointer<[UnsafeMutablePointer<UInt64>]>

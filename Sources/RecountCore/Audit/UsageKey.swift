@@ -1,11 +1,12 @@
 /// The compact copy of one audited usage record that the duplicate index keeps: its input order,
 /// both duplicate keys and what a `duplicate-charge` finding needs.
 ///
-/// Layout: order (file, chunk, record as varints) · record_id (varint length + bytes) ·
-/// **content key**: account (length + bytes), destination (digit count + two digits a byte —
-/// decoders accept digits only), service (1 byte), start, duration, volume (varints) · billed
-/// amount, billed quantity, cycle (varints). The encoding is canonical — equal values give equal
-/// bytes — so both keys compare, and hash, as plain byte ranges without decoding.
+/// Layout: order (file, chunk, record as varints) · record_id (`packedText`: digit pairs one
+/// byte each) · **content key**: account (`packedText`), destination (digit count + two digits a
+/// byte — decoders accept digits only), service (1 byte), start (seconds from 2020-01-01),
+/// duration, volume (varints) · billed amount, billed quantity, cycle (from 2020-00) (varints).
+/// The encoding is canonical — equal values give equal bytes — so both keys compare, and hash,
+/// as plain byte ranges without decoding. About 40 bytes for a typical record.
 struct UsageKey {
     var order: UInt64
     var service: Service
@@ -15,8 +16,12 @@ struct UsageKey {
     var billedAmount: Money
     var billedQuantity: Int64
     var cycle: Int32
-    var recordID: UnsafeRawBufferPointer
-    var account: UnsafeRawBufferPointer
+    var recordID: [UInt8]
+    var account: [UInt8]
+
+    /// Offsets that shorten the commonest values' varints; any fixed offset keeps the encoding canonical.
+    static let startEpoch: Int64 = 1_577_836_800  // 2020-01-01T00:00:00Z
+    static let cycleBase: Int64 = 202_000
 
     /// Writes the entry; returns where its two keys start and where the content key ends, so
     /// the caller can hash them without parsing the entry again.
@@ -26,35 +31,35 @@ struct UsageKey {
     {
         writeOrder(order, into: &writer)
         let recordID = writer.count
-        writer.text(record.recordID)
+        writer.packedText(record.recordID)
         let content = writer.count
-        writer.text(record.account)
+        writer.packedText(record.account)
         writer.digits(record.destination)
         writer.byte(record.service.rawValue)
-        writer.signed(record.start)
+        writer.signed(record.start &- startEpoch)
         writer.varint(UInt64(record.durationSeconds))
         writer.varint(UInt64(record.volumeBytes))
         let contentEnd = writer.count
-        writer.signed(record.billedAmount.micros)
+        writeAmount(record.billedAmount, into: &writer)
         writer.varint(UInt64(record.billedQuantity))
-        writer.varint(UInt64(record.cycle))
+        writer.signed(Int64(record.cycle) &- cycleBase)
         return (recordID, content, contentEnd)
     }
 
     static func read(_ base: UnsafeRawPointer) -> UsageKey {
         var reader = ByteReader(base)
         let order = readOrder(&reader)
-        let id = reader.text()
-        let account = reader.text()
+        let id = ByteReader.unpack(reader.packedText())
+        let account = ByteReader.unpack(reader.packedText())
         reader.skipDigits()
         let service = Service(rawValue: base.load(fromByteOffset: reader.offset, as: UInt8.self)) ?? .voice
         reader.offset += 1
-        let start = reader.signed()
+        let start = reader.signed() &+ startEpoch
         let duration = Int64(reader.varint())
         let volume = Int64(reader.varint())
-        let amount = Money(micros: reader.signed())
+        let amount = readAmount(&reader)
         let quantity = Int64(reader.varint())
-        let cycle = Int32(reader.varint())
+        let cycle = Int32(reader.signed() &+ cycleBase)
         return UsageKey(
             order: order, service: service, start: start, durationSeconds: duration, volumeBytes: volume,
             billedAmount: amount, billedQuantity: quantity, cycle: cycle, recordID: id, account: account)
@@ -74,9 +79,9 @@ struct UsageKey {
         var reader = ByteReader(base)
         let order = readOrder(&reader)
         let idStart = reader.offset
-        _ = reader.text()
+        _ = reader.packedText()
         let contentStart = reader.offset
-        _ = reader.text()
+        _ = reader.packedText()
         reader.skipDigits()
         let service = base.load(fromByteOffset: reader.offset, as: UInt8.self)
         reader.offset += 1
@@ -88,6 +93,28 @@ struct UsageKey {
             content: service == Service.sms.rawValue
                 ? nil : UnsafeRawBufferPointer(start: base + contentStart, count: reader.offset - contentStart),
             order: order)
+    }
+
+    /// Billed amounts are mostly whole thousandths: those as `signed(micros / 1000) << 1`, a byte
+    /// shorter; any other as a 1 then `signed(micros)`. (Payload, not key: only needs to decode.)
+    @inline(__always)
+    static func writeAmount(_ amount: Money, into writer: inout ByteWriter) {
+        let micros = amount.micros
+        if micros % 1000 == 0 {
+            let milli = micros / 1000
+            writer.varint(UInt64(bitPattern: (milli << 1) ^ (milli >> 63)) << 1)
+        } else {
+            writer.varint(1)
+            writer.signed(micros)
+        }
+    }
+
+    @inline(__always)
+    static func readAmount(_ reader: inout ByteReader) -> Money {
+        let head = reader.varint()
+        if head & 1 == 1 { return Money(micros: reader.signed()) }
+        let zigzag = head >> 1
+        return Money(micros: (Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)) * 1000)
     }
 
     /// The order as three varints (file, chunk, record): 5–6 bytes for most records instead of 8.
