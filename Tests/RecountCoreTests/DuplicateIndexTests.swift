@@ -141,6 +141,35 @@ import Testing
         }
     }
 
+    /// Entries keep only their record index; the arena gives back the full order from the batch
+    /// it came in, also for batches that straddle its 16 MiB blocks.
+    @Test func arenaOrdersAcrossBatchesAndBlocks() {
+        var arena = EntryArena()
+        defer { arena.release() }
+        let longID = [UInt8](repeating: UInt8(ascii: "x"), count: 40_000)
+        var expected: [(Int, UInt64)] = []
+        for position in [ChunkPosition(file: 0, sequence: 0), ChunkPosition(file: 0, sequence: 1),
+                         ChunkPosition(file: 3, sequence: 7), ChunkPosition(file: 3, sequence: 8)] {
+            let chunkOrder = RecordOrder.make(position, record: 0)
+            arena.beginBatch(chunkOrder: chunkOrder)
+            for record in 0..<300 {
+                var writer = ByteWriter()
+                longID.withUnsafeBytes { id in
+                    let usage = UsageRecord(
+                        recordID: id, account: id, plan: UnsafeRawBufferPointer(start: nil, count: 0),
+                        destination: UnsafeRawBufferPointer(start: nil, count: 0), service: .voice, start: 0,
+                        durationSeconds: 1, volumeBytes: 0, billedQuantity: 1, billedAmount: .zero, cycle: 202610)
+                    UsageKey.write(usage, order: chunkOrder | UInt64(record), into: &writer)
+                }
+                expected.append((arena.append(writer.written), chunkOrder | UInt64(record)))
+            }
+        }
+        #expect(arena.bytesUsed > 3 * EntryArena.blockSize)
+        for (reference, order) in expected {
+            #expect(arena.order(reference) == order)
+        }
+    }
+
     @Test func hashCollisionsNeverMatchDifferentKeys() {
         // Many distinct ids: all must stay unmarked although buckets are shared by 28-bit tags.
         let chunk = (0..<5_000).map { index in

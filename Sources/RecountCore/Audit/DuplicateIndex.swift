@@ -19,7 +19,7 @@ import Dispatch
 /// serial merge is sequential writes instead of random probes into tables of hundreds of MB.
 ///
 /// Exact: hashes only choose partitions and buckets; a match is declared only after comparing
-/// the key bytes. Memory: each record's entry (~48 bytes) plus one 8-byte reference per key.
+/// the key bytes. Memory: each record's entry (~35 bytes) plus one 8-byte reference per key.
 final class DuplicateIndex {
     struct Mark {
         var byRecordID = false
@@ -69,7 +69,7 @@ final class DuplicateIndex {
     /// The stored key of a marked record (valid while the index lives).
     func withKey<T>(of order: UInt64, _ body: (UsageKey) -> T) -> T? {
         guard let mark = marks[order], mark.entry >= 0 else { return nil }
-        return body(UsageKey.read(state.arena.pointer(mark.entry)))
+        return body(UsageKey.read(state.arena.pointer(mark.entry), chunkOrder: order & ~RecordOrder.recordMask))
     }
 
     struct State {
@@ -84,6 +84,7 @@ final class DuplicateIndex {
         }
 
         mutating func insert(_ batch: UsageKeyBatch) {
+            arena.beginBatch(chunkOrder: batch.chunkOrder)
             batch.bytes.withUnsafeBytes { raw in
                 for index in batch.offsets.indices {
                     let start = Int(batch.offsets[index])
@@ -162,10 +163,10 @@ final class DuplicateIndex {
                     break
                 case .found(let slot, let holder):
                     // Equal keys: the later record is the duplicate, the earlier one holds the slot.
-                    let ranges = arena.ranges(reference)
-                    let holderOrder = arena.ranges(holder).order
-                    if ranges.order > holderOrder {
-                        claims.append(Claim(order: ranges.order, entry: reference, byContent: byContent))
+                    let order = arena.order(reference)
+                    let holderOrder = arena.order(holder)
+                    if order > holderOrder {
+                        claims.append(Claim(order: order, entry: reference, byContent: byContent))
                     } else {
                         claims.append(Claim(order: holderOrder, entry: holder, byContent: byContent))
                         table.replace(slot, hash: hash, reference: reference)
@@ -266,8 +267,53 @@ struct EntryArena: @unchecked Sendable {
     private var used = blockSize
     private(set) var bytesUsed = 0
 
+    /// Where each batch's entries start (arena references only grow) and its chunk's order bits:
+    /// entries keep only their record index, so 2–3 bytes of order per record are stored once per batch.
+    private var segmentStarts: UnsafeMutablePointer<Int>
+    private var segmentOrders: UnsafeMutablePointer<UInt64>
+    private var segmentCount = 0
+    private var segmentCapacity = 256
+    private var batchOrder: UInt64 = 0
+    private var batchPending = false
+
     init() {
         blocks = .allocate(capacity: blockCapacity)
+        segmentStarts = .allocate(capacity: segmentCapacity)
+        segmentOrders = .allocate(capacity: segmentCapacity)
+    }
+
+    /// The entries appended next belong to the chunk with these order bits.
+    mutating func beginBatch(chunkOrder: UInt64) {
+        batchOrder = chunkOrder
+        batchPending = true
+    }
+
+    /// The full input order of the entry at `reference`.
+    func order(_ reference: Int) -> UInt64 {
+        // The last segment starting at or before the reference.
+        var low = 0, high = segmentCount
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if segmentStarts[middle] <= reference { low = middle } else { high = middle }
+        }
+        return segmentOrders[low] | ranges(reference).record
+    }
+
+    private mutating func addSegment(_ start: Int) {
+        if segmentCount == segmentCapacity {
+            let starts = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity * 2)
+            starts.moveInitialize(from: segmentStarts, count: segmentCount)
+            segmentStarts.deallocate()
+            segmentStarts = starts
+            let orders = UnsafeMutablePointer<UInt64>.allocate(capacity: segmentCapacity * 2)
+            orders.moveInitialize(from: segmentOrders, count: segmentCount)
+            segmentOrders.deallocate()
+            segmentOrders = orders
+            segmentCapacity *= 2
+        }
+        segmentStarts[segmentCount] = start
+        segmentOrders[segmentCount] = batchOrder
+        segmentCount += 1
     }
 
     mutating func append(_ entry: UnsafeRawBufferPointer) -> Int {
@@ -285,6 +331,10 @@ struct EntryArena: @unchecked Sendable {
             used = 0
         }
         let reference = (blockCount - 1) << Self.blockBits | used
+        if batchPending {
+            addSegment(reference)
+            batchPending = false
+        }
         (blocks[blockCount - 1] + used).copyMemory(from: entry.baseAddress!, byteCount: entry.count)
         used += entry.count
         bytesUsed += entry.count
@@ -302,6 +352,8 @@ struct EntryArena: @unchecked Sendable {
     func release() {
         for index in 0..<blockCount { HugePageMemory.deallocate(blocks[index], byteCount: Self.blockSize) }
         blocks.deallocate()
+        segmentStarts.deallocate()
+        segmentOrders.deallocate()
     }
 }
 

@@ -1,7 +1,8 @@
 /// The compact copy of one audited usage record that the duplicate index keeps: its input order,
 /// both duplicate keys and what a `duplicate-charge` finding needs.
 ///
-/// Layout: order (file, chunk, record as varints) · record_id (`packedText`: digit pairs one
+/// Layout: record index in its chunk (varint; the chunk is the batch's, kept once per batch by
+/// `UsageKeyBatch` and `EntryArena`) · record_id (`packedText`: digit pairs one
 /// byte each) · **content key**: account (`packedText`), destination (digit count + two digits a
 /// byte — decoders accept digits only), service (1 byte), start (seconds from 2020-01-01),
 /// duration, volume (varints) · billed amount, billed quantity, cycle (from 2020-00) (varints).
@@ -29,7 +30,7 @@ struct UsageKey {
     static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter)
         -> (recordID: Int, content: Int, contentEnd: Int)
     {
-        writeOrder(order, into: &writer)
+        writer.varint(order & RecordOrder.recordMask)
         let recordID = writer.count
         writer.packedText(record.recordID)
         let content = writer.count
@@ -46,9 +47,10 @@ struct UsageKey {
         return (recordID, content, contentEnd)
     }
 
-    static func read(_ base: UnsafeRawPointer) -> UsageKey {
+    /// The entry at `base`, whose chunk's order bits are `chunkOrder`.
+    static func read(_ base: UnsafeRawPointer, chunkOrder: UInt64) -> UsageKey {
         var reader = ByteReader(base)
-        let order = readOrder(&reader)
+        let order = chunkOrder | reader.varint()
         let id = ByteReader.unpack(reader.packedText())
         let account = ByteReader.unpack(reader.packedText())
         reader.skipDigits()
@@ -71,13 +73,14 @@ struct UsageKey {
         var recordID: UnsafeRawBufferPointer
         /// account … volume; nil for SMS (only voice and data are compared by content, DESIGN.md §4).
         var content: UnsafeRawBufferPointer?
-        var order: UInt64
+        /// The record's index in its chunk (`EntryArena.order` adds the chunk).
+        var record: UInt64
     }
 
     @inline(__always)
     static func ranges(_ base: UnsafeRawPointer) -> Ranges {
         var reader = ByteReader(base)
-        let order = readOrder(&reader)
+        let record = reader.varint()
         let idStart = reader.offset
         _ = reader.packedText()
         let contentStart = reader.offset
@@ -92,7 +95,7 @@ struct UsageKey {
             recordID: UnsafeRawBufferPointer(start: base + idStart, count: contentStart - idStart),
             content: service == Service.sms.rawValue
                 ? nil : UnsafeRawBufferPointer(start: base + contentStart, count: reader.offset - contentStart),
-            order: order)
+            record: record)
     }
 
     /// Billed amounts are mostly whole thousandths: those as `signed(micros / 1000) << 1`, a byte
@@ -117,20 +120,6 @@ struct UsageKey {
         return Money(micros: (Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)) * 1000)
     }
 
-    /// The order as three varints (file, chunk, record): 5–6 bytes for most records instead of 8.
-    @inline(__always)
-    static func writeOrder(_ order: UInt64, into writer: inout ByteWriter) {
-        writer.varint(order >> 48)
-        writer.varint(order >> 24 & 0xFF_FFFF)
-        writer.varint(order & 0xFF_FFFF)
-    }
-
-    @inline(__always)
-    static func readOrder(_ reader: inout ByteReader) -> UInt64 {
-        let file = reader.varint(), chunk = reader.varint(), record = reader.varint()
-        return file << 48 | chunk << 24 | record
-    }
-
     @inline(__always)
     static func hash(_ range: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         var hasher = ByteHasher(seed: seed)
@@ -147,6 +136,7 @@ enum RecordOrder {
     static let maxFiles = 1 << 16
     static let maxChunks = 1 << 24
     static let maxRecordsPerChunk = 1 << 24
+    static let recordMask: UInt64 = (1 << 24) - 1
 
     @inline(__always)
     static func make(_ position: ChunkPosition, record: Int) -> UInt64 {
@@ -157,6 +147,8 @@ enum RecordOrder {
 /// The usage keys of one chunk, written by a worker, merged into the index by the coordinator.
 /// Workers also hash the keys, so the serial merge only probes and compares.
 struct UsageKeyBatch: Sendable, Codable, Equatable {
+    /// The order bits of the batch's chunk (file and chunk; record bits 0): every entry is of one chunk.
+    var chunkOrder: UInt64 = 0
     var bytes: [UInt8] = []
     /// Start offset of each record's entry in `bytes`.
     var offsets: [UInt32] = []
@@ -165,6 +157,8 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
     var contentHashes: [UInt64] = []
 
     mutating func append(_ record: UsageRecord, order: UInt64, writer: inout ByteWriter) {
+        if offsets.isEmpty { chunkOrder = order & ~RecordOrder.recordMask }
+        precondition(order & ~RecordOrder.recordMask == chunkOrder, "a key batch holds one chunk's records")
         offsets.append(UInt32(writer.count))
         let at = UsageKey.write(record, order: order, into: &writer)
         let base = UnsafeRawPointer(writer.base)
