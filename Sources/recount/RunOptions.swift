@@ -33,7 +33,7 @@ struct RunOptions: ParsableArguments {
     var maxRejects: Int = 0
 
     @Option(help: ArgumentHelp("Bytes of decompressed input per chunk handed to a worker.", visibility: .hidden))
-    var chunkSize: Int = 4 << 20
+    var chunkSize: Int = PipelineOptions.defaultChunkSize
 
     @Option(help: "The gzip decoder: isal (fast) or zlib (the reference). Outputs are the same.")
     var inflater: InflateEngine = .standard

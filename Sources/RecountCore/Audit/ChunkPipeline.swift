@@ -80,6 +80,11 @@ public struct FileStats: Sendable, Equatable {
 }
 
 public struct PipelineOptions: Sendable {
+    /// 1 MiB: large enough that per-chunk costs vanish, small enough that the buffers in flight
+    /// (about 2 × threads + 2 per file being read) stay a few MB — the audit's memory is then
+    /// almost all duplicate index (measured: 4 MiB chunks cost 35 MB more peak at equal speed).
+    public static let defaultChunkSize = 1 << 20
+
     public var threads: Int
     public var chunkSize: Int
     /// Rejects allowed over the whole run; reject number `maxRejects + 1` aborts.
@@ -89,7 +94,7 @@ public struct PipelineOptions: Sendable {
     /// The gzip decoder; outputs never depend on it.
     public var inflater: InflateEngine
 
-    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = 4 << 20,
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = defaultChunkSize,
                 maxRejects: Int = 0, progress: Bool = false, inflater: InflateEngine = .standard) {
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
