@@ -30,6 +30,38 @@ import Testing
         #expect(decoded.length == bytes.count)
     }
 
+    /// Destinations: a digit count, then two digits a byte (a lone last one under 0xF), for every
+    /// length across the eight-at-a-time path, against a byte-by-byte reference.
+    @Test func packedDestinationDigits() {
+        var random = SeededRandom(seed: 42)
+        for length in 0...40 {
+            let text = (0..<length).map { _ in UInt8(48 + random.next() % 10) }
+            var writer = ByteWriter(capacity: 16)
+            text.withUnsafeBytes { writer.digits($0) }
+            var expected: [UInt8] = [UInt8(length)]
+            var index = 0
+            while index + 1 < length {
+                expected.append((text[index] - 48) << 4 | (text[index + 1] - 48))
+                index += 2
+            }
+            if index < length { expected.append(0xF0 | (text[index] - 48)) }
+            #expect(Array(writer.written) == expected, "length \(length)")
+        }
+    }
+
+    /// Long digit runs at every alignment take the eight-at-a-time path and still round-trip.
+    @Test func digitRunsAtEveryAlignment() {
+        for prefix in 0..<9 {
+            for digits in 0..<25 {
+                let text = Array(String(repeating: "k", count: prefix).utf8) + (0..<digits).map { UInt8(48 + ($0 * 7) % 10) } + [UInt8(ascii: "z")]
+                let bytes = Self.encode(text)
+                #expect(Self.decode(bytes).text == text)
+                // Letters literal, digits paired: the size is exact.
+                #expect(bytes.count == 1 + prefix + digits / 2 + digits % 2 + 1)
+            }
+        }
+    }
+
     @Test func digitPairsTakeOneByte() {
         // 1 prefix byte + 'U' + five digit pairs.
         #expect(Self.encode(Array("U0000001234".utf8)).count == 7)

@@ -24,12 +24,23 @@ public struct ByteHasher {
             combine(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
             index += 8
         }
-        var tail: UInt64 = UInt64(count) << 56
-        var shift: UInt64 = 0
-        while index < count {
-            tail |= UInt64(bytes[index]) << shift
-            shift += 8
-            index += 1
+        // The last 1–7 bytes without a byte loop: overlapping loads inside the buffer (bytes hashed
+        // twice are harmless), with the length mixed in so "a" and "a\0" still differ.
+        var tail = UInt64(count) << 56
+        if index < count {
+            if count >= 8 {
+                tail ^= bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            } else if count >= 4 {
+                tail ^= UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                    | UInt64(bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 24
+            } else {
+                var shift: UInt64 = 0
+                while index < count {
+                    tail ^= UInt64(bytes[index]) << shift
+                    shift += 8
+                    index += 1
+                }
+            }
         }
         combine(tail)
     }

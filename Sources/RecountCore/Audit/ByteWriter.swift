@@ -78,6 +78,18 @@ struct ByteWriter: ~Copyable {
         var index = 0
         var packable = true
         while index < field.count {
+            // Eight digits at once (identifiers are mostly digit runs): the same pairs the byte
+            // loop would make, as the greedy pairing only depends on where it starts.
+            if index + 8 <= field.count {
+                let word = field.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if Self.allDigits(word) {
+                    let pairs = Self.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
+                    base.storeBytes(of: Self.lowBytesOfLanes(pairs), toByteOffset: out, as: UInt32.self)
+                    index += 8
+                    out += 4
+                    continue
+                }
+            }
             let byte = field[index]
             if byte >= 0x80 {
                 packable = false
@@ -119,13 +131,42 @@ struct ByteWriter: ~Copyable {
         }
     }
 
+    /// True when all eight bytes are ASCII digits: high nibble 3, and adding 6 does not carry
+    /// out of the low nibble (no byte-to-byte carry is possible).
+    @inline(__always)
+    static func allDigits(_ word: UInt64) -> Bool {
+        let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
+        return word & highs == threes && (word &+ 0x0606_0606_0606_0606) & highs == threes
+    }
+
+    /// Eight ASCII digits (first character in the low byte) as four 16-bit lanes, each
+    /// `first × multiplier + second` of one pair (10: the pair's value; 16: packed BCD).
+    @inline(__always)
+    static func digitPairs(_ word: UInt64, first multiplier: UInt64) -> UInt64 {
+        let values = word &- 0x3030_3030_3030_3030
+        let lanes: UInt64 = 0x00FF_00FF_00FF_00FF
+        return (values & lanes) &* multiplier &+ ((values >> 8) & lanes)
+    }
+
+    /// The low byte of each 16-bit lane, packed into four bytes in order.
+    @inline(__always)
+    static func lowBytesOfLanes(_ lanes: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: lanes & 0xFF | (lanes >> 8) & 0xFF00 | (lanes >> 16) & 0xFF_0000 | (lanes >> 24) & 0xFF00_0000)
+    }
+
     /// ASCII digits packed two to a byte (a lone last digit in the low nibble, 0xF above it),
     /// after their count: half the bytes of text, still canonical.
     @inline(__always)
     mutating func digits(_ field: UnsafeRawBufferPointer) {
         varint(UInt64(field.count))
-        reserve((field.count + 1) / 2)
+        reserve((field.count + 1) / 2 + 4)
         var index = 0
+        while index + 8 <= field.count {
+            let pairs = Self.digitPairs(field.loadUnaligned(fromByteOffset: index, as: UInt64.self), first: 16)
+            base.storeBytes(of: Self.lowBytesOfLanes(pairs), toByteOffset: count, as: UInt32.self)
+            count += 4
+            index += 8
+        }
         while index + 1 < field.count {
             base.storeBytes(of: (field[index] &- 48) << 4 | (field[index + 1] &- 48), toByteOffset: count, as: UInt8.self)
             count += 1
