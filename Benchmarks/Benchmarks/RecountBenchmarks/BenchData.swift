@@ -51,7 +51,7 @@ struct BenchData: @unchecked Sendable {
 
     static func write(rows: Int, to path: String) throws {
         let sink = try FileSink(path: path + ".tmp")
-        let gzip = try GzipWriter(sink: sink, level: 6)
+        let gzip = try GzipWriter(sink: sink, engine: .zlib, level: 6)
         try gzip.write("record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,billed_amount\n")
         var state: UInt64 = 0x1234_5678
         func next() -> UInt64 {

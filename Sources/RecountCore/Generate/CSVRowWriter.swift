@@ -1,24 +1,40 @@
 /// Formats CSV rows straight into a byte buffer and hands full blocks to a `DataFileWriter`.
 ///
 /// The generator writes millions of rows per second, so nothing here builds a `String` per
-/// field: integers, amounts and timestamps are written digit by digit into raw storage.
-/// Every append first reserves the room it needs, so the unchecked stores below stay in bounds.
+/// field: integers, amounts and timestamps are written eight digits at a time into raw storage.
+/// Every append first reserves the room it needs (including the spill of its 8-byte stores),
+/// so the unchecked stores below stay in bounds.
 final class CSVRowWriter {
     private let output: DataFileWriter
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
-    /// Rows accumulate until this many bytes, then go to the compressor in one call.
+    /// Rows accumulate until this many bytes; exactly this many then go to the compressor, so
+    /// `GzipWriter` (whose block is the same size) compresses them in place, without a copy.
     private let flushThreshold: Int
+    /// `YYYY-MM-DD` of recently written days, direct-mapped by `day & 63`: a file's rows span the
+    /// cycle's ~31 days (plus a day either side for offsets), so nearly every date is a hit.
+    private let dateCache: UnsafeMutablePointer<CachedDate>
 
-    init(output: DataFileWriter, blockSize: Int = 1 << 20) {
+    private struct CachedDate {
+        var day: Int64
+        var first8: UInt64
+        var last2: UInt16
+    }
+
+    init(output: DataFileWriter, blockSize: Int = GzipWriter.blockSize) {
         self.output = output
         flushThreshold = blockSize
         capacity = blockSize + 64 * 1024
         storage = .allocate(capacity: capacity)
+        dateCache = .allocate(capacity: 64)
+        dateCache.initialize(repeating: CachedDate(day: .min, first8: 0, last2: 0), count: 64)
     }
 
-    deinit { storage.deallocate() }
+    deinit {
+        storage.deallocate()
+        dateCache.deallocate()
+    }
 
     /// Makes room for `extra` more bytes; rows are small, so this grows only for long text fields.
     @inline(__always)
@@ -72,45 +88,81 @@ final class CSVRowWriter {
     @inline(__always)
     func integer(_ value: Int64) {
         precondition(value >= 0, "only non-negative integers are written")
-        var digits = 1
-        var probe = value
-        while probe >= 10 {
-            probe /= 10
-            digits += 1
-        }
-        padded(value, width: digits)
+        padded(value, width: Self.digitCount(value))
     }
 
-    /// "00" … "99": two digits per division halves the divisions of every number written.
-    private static let digitPairs: [UInt8] = {
-        var pairs: [UInt8] = []
-        for value in 0..<100 {
-            pairs.append(UInt8(48 + value / 10))
-            pairs.append(UInt8(48 + value % 10))
+    /// Decimal digits of a non-negative value (1 for 0).
+    @inline(__always)
+    static func digitCount(_ value: Int64) -> Int {
+        var digits = 1
+        var bound: Int64 = 10
+        while digits < 19 && value >= bound {
+            digits += 1
+            bound &*= 10
         }
-        return pairs
-    }()
+        return digits
+    }
+
+    /// The 8 decimal digits of `value` (< 100 000 000, zero-padded) as ASCII bytes in memory
+    /// order: the first digit in the lowest byte. Branch-free SWAR: the value is split into two
+    /// 4-digit halves in 32-bit lanes, each into 2-digit quarters in 16-bit lanes, each into
+    /// digits in bytes; every lane's quotient comes from a multiply and shift that is exact for
+    /// its range (x / 100 = x × 10486 >> 20 for x < 10 000; y / 10 = y × 103 >> 10 for y < 100),
+    /// and no lane's product reaches its neighbour. `CSVRowWriterTests` checks it against `String`.
+    @inline(__always)
+    static func eightDigits(_ value: UInt64) -> UInt64 {
+        let merged = (value / 10_000) | ((value % 10_000) << 32)
+        let hundreds = ((merged &* 10_486) >> 20) & 0x0000_007F_0000_007F
+        let quarters = ((merged &- 100 &* hundreds) << 16) &+ hundreds
+        var tens = ((quarters &* 103) >> 10) & 0x000F_000F_000F_000F
+        tens = tens &+ ((quarters &- 10 &* tens) << 8)
+        return (tens | 0x3030_3030_3030_3030).littleEndian
+    }
+
+    /// Writes `value` in exactly `width` digits at `target`, zero-padded, and may write up to 8
+    /// bytes past them (callers provide `width + 8` bytes of room). The caller guarantees that
+    /// 0 <= value < 10^width and width <= 19.
+    @inline(__always)
+    static func storeDigits(_ value: Int64, width: Int, at target: UnsafeMutablePointer<UInt8>) {
+        let raw = UnsafeMutableRawPointer(target)
+        let unsigned = UInt64(value)
+        // Groups of 8 digits from the right; the leading group (1 to 8 digits) is the low digits
+        // of an 8-digit group, shifted down. Groups go left to right, each overwriting the
+        // previous one's spill.
+        switch width {
+        case ...0:
+            return
+        case 1...8:
+            raw.storeBytes(of: eightDigits(unsigned) >> (8 * (8 - width)), as: UInt64.self)
+        case 9...16:
+            raw.storeBytes(of: eightDigits(unsigned / 100_000_000) >> (8 * (16 - width)), as: UInt64.self)
+            raw.storeBytes(of: eightDigits(unsigned % 100_000_000), toByteOffset: width - 8, as: UInt64.self)
+        default:
+            let top = unsigned / 10_000_000_000_000_000
+            raw.storeBytes(of: eightDigits(top) >> (8 * (24 - width)), as: UInt64.self)
+            raw.storeBytes(
+                of: eightDigits(unsigned / 100_000_000 % 100_000_000), toByteOffset: width - 16, as: UInt64.self)
+            raw.storeBytes(of: eightDigits(unsigned % 100_000_000), toByteOffset: width - 8, as: UInt64.self)
+        }
+    }
 
     /// `value` in exactly `width` decimal digits, zero-padded; the caller guarantees it fits.
     @inline(__always)
     func padded(_ value: Int64, width: Int) {
-        reserve(width)
-        var rest = value
-        var index = count + width
-        Self.digitPairs.withUnsafeBufferPointer { pairs in
-            // Writes from the right, two digits at a time; `reserve` made room for `width` bytes.
-            while index - count >= 2 {
-                let pair = Int(rest % 100) * 2
-                rest /= 100
-                index -= 2
-                storage[index] = pairs[pair]
-                storage[index + 1] = pairs[pair + 1]
-            }
-            if index > count {
-                storage[count] = UInt8(truncatingIfNeeded: 48 + rest % 10)
-            }
-        }
+        assert(value >= 0 && width <= 19 && (width == 19 || Self.digitCount(value) <= width), "\(value) in \(width)")
+        // `storeDigits` writes up to 8 bytes past the digits: reserved here, overwritten later.
+        reserve(width + 8)
+        Self.storeDigits(value, width: width, at: storage + count)
         count += width
+    }
+
+    /// Up to 8 constant bytes (a plan id, a service name, the cycle) in one store.
+    @inline(__always)
+    func short(_ text: ShortText) {
+        reserve(8)
+        // `reserve(8)` made room for the whole word; only `text.count` bytes are kept.
+        UnsafeMutableRawPointer(storage + count).storeBytes(of: text.word, as: UInt64.self)
+        count += text.count
     }
 
     /// An amount with exactly `fractionDigits` decimals (`0.220`); the value is a whole number of
@@ -130,33 +182,28 @@ final class CSVRowWriter {
         padded(fraction, width: fractionDigits)
     }
 
-    /// The last day written and its `YYYY-MM-DD` bytes: rows of a file cluster in time, so the
-    /// calendar conversion is mostly skipped.
-    private var cachedDay = Int64.min
-    private var cachedDate: (UInt64, UInt16) = (0, 0)
-
     /// `YYYY-MM-DD` of a day number.
     func date(days: Int64) {
-        reserve(10)
-        if days == cachedDay {
-            // Ten bytes stored as an 8-byte and a 2-byte word; `reserve` made room for them.
-            UnsafeMutableRawPointer(storage + count).storeBytes(of: cachedDate.0, as: UInt64.self)
-            UnsafeMutableRawPointer(storage + count + 8).storeBytes(of: cachedDate.1, as: UInt16.self)
-            count += 10
-            return
+        reserve(10 + 8)
+        let entry = dateCache + Int(days & 63)
+        if entry.pointee.day != days {
+            // Formatted in place once, then remembered as an 8-byte and a 2-byte word.
+            let start = count
+            let civil = CivilTime.date(days: days)
+            padded(civil.year, width: 4)
+            byte(UInt8(ascii: "-"))
+            padded(civil.month, width: 2)
+            byte(UInt8(ascii: "-"))
+            padded(civil.day, width: 2)
+            count = start
+            entry.pointee = CachedDate(
+                day: days, first8: UnsafeRawPointer(storage + start).loadUnaligned(as: UInt64.self),
+                last2: UnsafeRawPointer(storage + start + 8).loadUnaligned(as: UInt16.self))
         }
-        let start = count
-        let civil = CivilTime.date(days: days)
-        padded(civil.year, width: 4)
-        byte(UInt8(ascii: "-"))
-        padded(civil.month, width: 2)
-        byte(UInt8(ascii: "-"))
-        padded(civil.day, width: 2)
-        cachedDay = days
-        cachedDate = (
-            UnsafeRawPointer(storage + start).loadUnaligned(as: UInt64.self),
-            UnsafeRawPointer(storage + start + 8).loadUnaligned(as: UInt16.self)
-        )
+        // Ten bytes as an 8-byte and a 2-byte word; `reserve` made room for them.
+        UnsafeMutableRawPointer(storage + count).storeBytes(of: entry.pointee.first8, as: UInt64.self)
+        UnsafeMutableRawPointer(storage + count + 8).storeBytes(of: entry.pointee.last2, as: UInt16.self)
+        count += 10
     }
 
     /// `YYYY-MM-DDTHH:MM:SS` of a wall-clock second count (days since 1970 × 86400 + time of day).
@@ -164,12 +211,15 @@ final class CSVRowWriter {
         let days = CivilTime.floorDiv(seconds, CivilTime.secondsPerDay)
         let time = seconds - days * CivilTime.secondsPerDay
         date(days: days)
-        byte(UInt8(ascii: "T"))
-        padded(time / 3600, width: 2)
-        byte(UInt8(ascii: ":"))
-        padded(time / 60 % 60, width: 2)
-        byte(UInt8(ascii: ":"))
-        padded(time % 60, width: 2)
+        reserve(9)
+        storage[count] = UInt8(ascii: "T")
+        // `HH:MM:SS` is exactly one 8-byte word: digit pairs and colons.
+        @inline(__always) func pair(_ value: Int64) -> UInt64 { UInt64(48 + value / 10) | UInt64(48 + value % 10) << 8 }
+        let clock =
+            pair(time / 3600) | UInt64(UInt8(ascii: ":")) << 16 | pair(time / 60 % 60) << 24
+            | UInt64(UInt8(ascii: ":")) << 40 | pair(time % 60) << 48
+        UnsafeMutableRawPointer(storage + count + 1).storeBytes(of: clock.littleEndian, as: UInt64.self)
+        count += 9
     }
 
     /// A timestamp of the instant `epoch` written in `style`: the wall clock at that offset plus its suffix.
@@ -197,23 +247,44 @@ final class CSVRowWriter {
         padded(Int64(cycle % 100), width: 2)
     }
 
-    /// Ends the row; hands the block to the compressor once it is large enough.
+    /// Ends the row; hands a block to the compressor once there is one.
     @inline(__always)
     func endRow() throws(OutputError) {
         byte(10)
-        if count >= flushThreshold { try flush() }
+        if count >= flushThreshold { try flushBlock() }
     }
 
-    func flush() throws(OutputError) {
-        guard count > 0 else { return }
-        try output.write(UnsafeRawBufferPointer(start: storage, count: count))
-        count = 0
+    /// Hands exactly `flushThreshold` bytes on and moves the rest (part of one row, or a few
+    /// rows of text fields) to the front.
+    private func flushBlock() throws(OutputError) {
+        try output.write(UnsafeRawBufferPointer(start: storage, count: flushThreshold))
+        let rest = count - flushThreshold
+        // `copyMemory` is memmove: right for a rest longer than the block (a huge text field) too.
+        UnsafeMutableRawPointer(storage).copyMemory(from: storage + flushThreshold, byteCount: rest)
+        count = rest
     }
 
     /// Writes what is left and completes the file.
     func finish() throws(OutputError) {
-        try flush()
+        while count >= flushThreshold { try flushBlock() }
+        if count > 0 { try output.write(UnsafeRawBufferPointer(start: storage, count: count)) }
+        count = 0
         try output.finish()
+    }
+}
+
+/// Up to 8 bytes of constant text packed in one word (the first byte lowest), written with one
+/// store: plan ids, service names and the cycle, without an array access per row.
+struct ShortText {
+    let word: UInt64
+    let count: Int
+
+    init(_ bytes: [UInt8]) {
+        precondition(bytes.count <= 8, "ShortText holds at most 8 bytes")
+        var word: UInt64 = 0
+        for (index, byte) in bytes.enumerated() { word |= UInt64(byte) << (8 * index) }
+        self.word = word.littleEndian
+        count = bytes.count
     }
 }
 

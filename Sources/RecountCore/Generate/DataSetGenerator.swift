@@ -13,8 +13,8 @@ public struct GeneratorOptions: Sendable {
     public var errorRatePPM: Int64 = 10_000
     public var seed: UInt64 = 1
     public var plain = false
-    /// The deflate implementation for `.gz` files (libdeflate when available, by default).
-    public var gzipEngine = GzipEngine.automatic
+    /// The deflate implementation for `.gz` files (ISA-L by default).
+    public var gzipEngine = GzipEngine.standard
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// The billing cycle covered, YYYYMM.
     public var cycle: Int32 = 202_610

@@ -109,16 +109,11 @@ struct Destination: Equatable {
     var length: Int8
     static let none = Destination(value: 0, length: 0)
 
-    /// Writes the digits into `buffer` (which holds at least 19 bytes) and returns how many.
+    /// Writes the digits into `buffer` (which holds at least 27 bytes: up to 19 digits and the
+    /// spill of an 8-byte store) and returns how many.
     @inline(__always)
     func write(into buffer: UnsafeMutablePointer<UInt8>) -> Int {
-        var rest = value
-        var index = Int(length) - 1
-        while index >= 0 {
-            buffer[index] = UInt8(truncatingIfNeeded: 48 + rest % 10)
-            rest /= 10
-            index -= 1
-        }
+        CSVRowWriter.storeDigits(value, width: Int(length), at: buffer)
         return Int(length)
     }
 }

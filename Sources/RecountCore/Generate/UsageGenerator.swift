@@ -18,12 +18,14 @@ struct UsageGenerator: Sendable {
     let catalog: CatalogTemplate
     let accountWidth: Int
     /// `YYYY-MM` of the cycle, written in the `cycle` column.
-    private let cycleBytes: [UInt8]
+    private let cycleText: ShortText
 
     /// Local cycle seconds where each account's time slots start (slot k is [bounds[k], bounds[k+1])).
     private let slotBounds: [Int64]
     /// Plan ids as bytes: the catalog's plans, then an id the catalog does not file, then empty.
     let planIDs: [[UInt8]]
+    /// The same ids packed for `CSVRowWriter.short` (ids are at most 8 bytes).
+    private let planTexts: [ShortText]
     private let planWeights: [Int64]
     /// Each account's plan, drawn once (up to 16M accounts; beyond, drawn per row).
     private let accountPlans: [UInt8]
@@ -77,9 +79,10 @@ struct UsageGenerator: Sendable {
         self.ratePPM = ratePPM
         self.catalog = catalog
         accountWidth = max(7, Destinations.digitCount(max(accounts - 1, 0)))
-        cycleBytes = Array(CivilTime.formatCycle(catalog.cycle).utf8)
+        cycleText = ShortText(Array(CivilTime.formatCycle(catalog.cycle).utf8))
         let ids = catalog.plans.map(\.id)
         planIDs = ids.map { Array($0.utf8) } + [Array("P99".utf8), []]
+        planTexts = planIDs.map(ShortText.init)
         planWeights = catalog.plans.map(\.weight)
         fallbackPlan = ids.firstIndex(of: "P01")!
         dataOnlyDomesticPlan = ids.firstIndex(of: "P03")!
@@ -471,12 +474,12 @@ struct UsageGenerator: Sendable {
         writer.byte(UInt8(ascii: "A"))
         writer.padded(row.account, width: accountWidth)
         writer.comma()
-        writer.bytes(planIDs[row.plan])
+        writer.short(planTexts[row.plan])
         writer.comma()
         switch row.service {
-        case .voice: writer.bytes(Self.voiceBytes)
-        case .sms: writer.bytes(Self.smsBytes)
-        case .data: writer.bytes(Self.dataBytes)
+        case .voice: writer.short(Self.voiceText)
+        case .sms: writer.short(Self.smsText)
+        case .data: writer.short(Self.dataText)
         }
         writer.comma()
         writer.timestamp(row.start, row.style, catalogOffset: catalog.timezoneOffset)
@@ -491,11 +494,13 @@ struct UsageGenerator: Sendable {
         writer.comma()
         writer.money(row.billedAmount, fractionDigits: catalog.precision.fractionDigits)
         writer.comma()
-        if row.writesCycle { writer.bytes(cycleBytes) }
+        if row.writesCycle { writer.short(cycleText) }
         try writer.endRow()
     }
 
-    private static let voiceBytes = Array("voice".utf8), smsBytes = Array("sms".utf8), dataBytes = Array("data".utf8)
+    private static let voiceText = ShortText(Array("voice".utf8))
+    private static let smsText = ShortText(Array("sms".utf8))
+    private static let dataText = ShortText(Array("data".utf8))
 
     /// Writes one usage file and returns its planted errors in row order.
     func writeFile<R: UsageRating>(_ file: Int, to writer: CSVRowWriter, _ context: RatingContext<R>)

@@ -4,87 +4,146 @@ import CZlib
     import Glibc
 #endif
 
-/// Writes a gzip file through zlib's `deflate` (one member), buffering input.
+/// Writes a gzip file, taking its input in blocks of `blockSize` (1 MiB) bytes.
+///
+/// With ISA-L (the default) each block becomes one complete gzip member; blocks are cut at fixed
+/// offsets of the uncompressed stream, so the bytes depend on the content alone, never on how the
+/// caller sized its writes. With zlib the file is one member, deflated a block at a time.
+/// DESIGN §2 readers (and gzip, pigz, DuckDB, polars) read multi-member files whole.
 ///
 /// Each write goes to the file descriptor it was given; the caller owns atomic placement
 /// (write to a temporary path, then rename).
 public final class GzipWriter {
-    private let stream: UnsafeMutablePointer<z_stream>
-    private let sink: FileSink
-    private var input: [UInt8] = []
-    private var output: [UInt8]
-    private var finished = false
-    private let inputLimit = 1 << 20
+    /// Uncompressed bytes per block (per gzip member with ISA-L).
+    public static let blockSize = 1 << 20
 
-    /// `level` 1 is zlib's fastest; 6 its default.
-    public init(sink: FileSink, level: Int32 = 6) throws(OutputError) {
+    public let engine: GzipEngine
+    private let sink: FileSink
+    private let encoder: Encoder
+    /// Input not yet encoded: fewer than `blockSize` bytes.
+    private let block: UnsafeMutableRawBufferPointer
+    private var blockCount = 0
+    private var membersWritten = 0
+    private var finished = false
+
+    private enum Encoder {
+        case isal(IsalDeflater)
+        case zlib(UnsafeMutablePointer<z_stream>, output: UnsafeMutableRawBufferPointer)
+    }
+
+    /// `level` is the engine's own: ISA-L takes 0 to 3 (1, the default, is its fast setting),
+    /// zlib 1 to 9 (1 fastest, 6 its default).
+    public init(sink: FileSink, engine: GzipEngine = .standard, level: Int32 = 1) throws(OutputError) {
         self.sink = sink
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        output = [UInt8](repeating: 0, count: 1 << 18)
-        input.reserveCapacity(inputLimit)
-        // windowBits 15 + 16 asks zlib for a gzip header and trailer.
-        let status = deflateInit2_(
-            stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-            Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else { throw .compression(path: sink.path, code: status) }
+        self.engine = engine
+        switch engine {
+        case .isal:
+            encoder = .isal(try IsalDeflater(level: level, path: sink.path))
+        case .zlib:
+            let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            stream.initialize(to: z_stream())
+            // windowBits 15 + 16 asks zlib for a gzip header and trailer.
+            let status = deflateInit2_(
+                stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else {
+                stream.deallocate()
+                throw .compression(path: sink.path, reason: "zlib deflateInit2 returned \(status) (level \(level))")
+            }
+            encoder = .zlib(stream, output: .allocate(byteCount: 1 << 18, alignment: 64))
+        }
+        block = .allocate(byteCount: Self.blockSize, alignment: 64)
     }
 
     deinit {
-        deflateEnd(stream)
-        stream.deallocate()
+        if case .zlib(let stream, let output) = encoder {
+            deflateEnd(stream)
+            stream.deallocate()
+            output.deallocate()
+        }
+        block.deallocate()
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
-        input.append(contentsOf: bytes)
-        if input.count >= inputLimit { try deflateInput(flush: Z_NO_FLUSH) }
+        var rest = bytes
+        while !rest.isEmpty {
+            if blockCount == 0 && rest.count >= Self.blockSize {
+                // A whole block straight from the caller's memory: it starts at a block offset,
+                // so the cut is where copying would have put it.
+                try encode(UnsafeRawBufferPointer(rebasing: rest[..<Self.blockSize]), last: false)
+                rest = UnsafeRawBufferPointer(rebasing: rest[Self.blockSize...])
+                continue
+            }
+            let take = min(rest.count, Self.blockSize - blockCount)
+            // `take` fits: blockCount + take <= blockSize, the block's size.
+            (block.baseAddress! + blockCount).copyMemory(from: rest.baseAddress!, byteCount: take)
+            blockCount += take
+            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+            if blockCount == Self.blockSize {
+                blockCount = 0
+                try encode(UnsafeRawBufferPointer(block), last: false)
+            }
+        }
     }
 
     public func write(_ bytes: [UInt8]) throws(OutputError) {
-        input.append(contentsOf: bytes)
-        if input.count >= inputLimit { try deflateInput(flush: Z_NO_FLUSH) }
+        // `withUnsafeBytes` rethrows untyped errors: carry the typed one out by hand.
+        let failure = bytes.withUnsafeBytes { raw -> OutputError? in
+            do throws(OutputError) { try write(raw) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
     }
 
     public func write(_ text: String) throws(OutputError) {
         var text = text
-        text.withUTF8 { input.append(contentsOf: $0) }
-        if input.count >= inputLimit { try deflateInput(flush: Z_NO_FLUSH) }
+        let failure = text.withUTF8 { utf8 -> OutputError? in
+            do throws(OutputError) { try write(UnsafeRawBufferPointer(utf8)) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
     }
 
-    /// Flushes the last block and the gzip trailer; the file is complete only after this.
+    /// Encodes what is buffered and ends the gzip stream; the file is complete only after this.
+    /// An empty input still gets one (empty) member, so the file is valid gzip.
     public func finish() throws(OutputError) {
         guard !finished else { return }
         finished = true
-        try deflateInput(flush: Z_FINISH)
+        let rest = UnsafeRawBufferPointer(rebasing: block[..<blockCount])
+        blockCount = 0
+        try encode(rest, last: true)
     }
 
-    /// Wraps `deflate`: feeds the buffered input and writes every output block to the sink.
-    private func deflateInput(flush: Int32) throws(OutputError) {
-        let path = sink.path
-        var failure: OutputError?
-        input.withUnsafeMutableBytes { inputBytes in
-            output.withUnsafeMutableBytes { outputBytes in
-                stream.pointee.next_in = inputBytes.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_in = uInt(inputBytes.count)
-                repeat {
-                    stream.pointee.next_out = outputBytes.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                    stream.pointee.avail_out = uInt(outputBytes.count)
-                    let status = deflate(stream, flush)
-                    guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                        failure = .compression(path: path, code: status)
-                        return
-                    }
-                    let produced = outputBytes.count - Int(stream.pointee.avail_out)
-                    if let error = sink.writeReportingError(UnsafeRawBufferPointer(rebasing: outputBytes[0..<produced])) {
-                        failure = error
-                        return
-                    }
-                    if flush == Z_FINISH ? status == Z_STREAM_END : stream.pointee.avail_out != 0 { break }
-                } while true
-            }
+    private func encode(_ bytes: UnsafeRawBufferPointer, last: Bool) throws(OutputError) {
+        switch encoder {
+        case .isal(let deflater):
+            guard !bytes.isEmpty || (last && membersWritten == 0) else { return }
+            try sink.write(try deflater.member(bytes, path: sink.path))
+            membersWritten += 1
+        case .zlib(let stream, let output):
+            try deflate(stream, bytes, into: output, flush: last ? Z_FINISH : Z_NO_FLUSH)
         }
-        input.removeAll(keepingCapacity: true)
-        if let failure { throw failure }
+    }
+
+    /// Wraps zlib's `deflate`: feeds `bytes` and writes every output block to the sink.
+    private func deflate(
+        _ stream: UnsafeMutablePointer<z_stream>, _ bytes: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer, flush: Int32
+    ) throws(OutputError) {
+        // zlib never writes through next_in; the mutable pointer is its API's spelling.
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(bytes.count)
+        repeat {
+            stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = uInt(output.count)
+            let status = CZlib.deflate(stream, flush)
+            guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
+                throw .compression(path: sink.path, reason: "zlib deflate returned \(status)")
+            }
+            let produced = output.count - Int(stream.pointee.avail_out)
+            try sink.write(UnsafeRawBufferPointer(rebasing: output[..<produced]))
+            if flush == Z_FINISH ? status == Z_STREAM_END : stream.pointee.avail_out != 0 { break }
+        } while true
     }
 }
 
@@ -136,13 +195,13 @@ public final class FileSink {
 /// Something went wrong while writing an output.
 public enum OutputError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
-    case compression(path: String, code: Int32)
+    case compression(path: String, reason: String)
     case cannotPlace(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
-        case .compression(let path, let code): return "\(path): gzip compression failed (zlib code \(code))"
+        case .compression(let path, let reason): return "\(path): gzip compression failed: \(reason)"
         case .cannotPlace(let path, let reason): return "\(path): cannot move the finished output into place: \(reason)"
         }
     }

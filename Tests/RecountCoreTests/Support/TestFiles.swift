@@ -36,13 +36,14 @@ final class TempFolder: @unchecked Sendable {
 }
 
 enum TestGzip {
-    /// One gzip member of `bytes`, through the project's own `GzipWriter` (zlib deflate).
-    static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+    /// `bytes` gzip-compressed through the project's own `GzipWriter`: by default one zlib member
+    /// (level 6), the reference the inflater tests build their files from.
+    static func compress(_ bytes: [UInt8], engine: GzipEngine = .zlib, level: Int32 = 6) -> [UInt8] {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("recount-gz-" + UUID().uuidString)
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
             let sink = try FileSink(path: path)
-            let writer = try GzipWriter(sink: sink, level: level)
+            let writer = try GzipWriter(sink: sink, engine: engine, level: level)
             try bytes.withUnsafeBytes { try writer.write($0) }
             try writer.finish()
             try sink.close()
