@@ -76,26 +76,34 @@ public enum AuditRun {
                     return partial
                 }
             })
-        let index = DuplicateIndex()
-        var tentative: [Finding] = []
+        var index = DuplicateIndex()
+        // One array per chunk: appending to one big array would copy it each time it doubles,
+        // briefly holding twice the findings (hundreds of MB in a run with many findings).
+        var tentative: [[Finding]] = []
         let stream: PipelineReport
         do throws(InputError) {
             stream = try pipeline.run(ordered: false) { (_, partial) throws(InputError) in
                 rows[partial.kind]! = rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
-                tentative.append(contentsOf: partial.findings)
+                if !partial.findings.isEmpty { tentative.append(partial.findings) }
                 if !partial.usageKeys.offsets.isEmpty { index.insert(partial.usageKeys) }
             }
         } catch {
             throw wholeRunBudget(error, limit: limit, earlier: reference.report.rejects.count)
         }
         index.finish()
-        let findings = resolveDuplicates(tentative, index)
+        var findings = resolveDuplicates(tentative, index)
+        let indexBytes = index.entryBytes + index.referenceBytes, indexRecords = index.records
+        // Free the index (hundreds of MB) and the tentative findings before sorting: a run with
+        // many findings would otherwise hold them, the index and two sorted copies at once.
+        index = DuplicateIndex()
+        tentative = []
+        findings = ReportOrder.sorted(findings, catalog)
         let (fileStats, rejects) = combine(
             (reference.report, referencePlaces), (stream, streamPlaces), fileCount: files.count)
         return AuditResult(
-            catalog: catalog, findings: ReportOrder.sorted(findings, catalog), rows: rows, rejects: rejects,
+            catalog: catalog, findings: findings, rows: rows, rejects: rejects,
             files: fileStats, startedAt: startedAt, finishedAt: Date(),
-            duplicateIndexBytes: index.entryBytes + index.referenceBytes, duplicateIndexRecords: index.records)
+            duplicateIndexBytes: indexBytes, duplicateIndexRecords: indexRecords)
     }
 
     /// The orders and licences a charge is judged against, and what reading them reported.
@@ -249,8 +257,13 @@ public enum AuditRun {
     }
 
     /// Replaces the tentative finding of every duplicate record by its `duplicate-charge` finding.
-    static func resolveDuplicates(_ tentative: [Finding], _ index: DuplicateIndex) -> [Finding] {
-        var findings = tentative.filter { index.marks[$0.order] == nil || $0.kind != .usage }
+    static func resolveDuplicates(_ tentative: [[Finding]], _ index: DuplicateIndex) -> [Finding] {
+        let marks = index.marks
+        var findings: [Finding] = []
+        findings.reserveCapacity(tentative.reduce(marks.count) { $0 + $1.count })
+        for chunk in tentative {
+            for finding in chunk where marks[finding.order] == nil || finding.kind != .usage { findings.append(finding) }
+        }
         for (order, mark) in index.marks {
             let finding = index.withKey(of: order) { key in
                 Finding(
