@@ -11,7 +11,3 @@ void *memrchr(const void *s, int c, size_t n);
 #define RENAME_EXCHANGE (1 << 1)
 #endif
 int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, unsigned int flags);
-
-// A cache prefetch hint: the duplicate index's probes are random reads of a table far larger
-// than the caches; asking for the slot a few records ahead hides most of the miss latency.
-static inline void recount_prefetch(const void *address) { __builtin_prefetch(address, 1, 1); }

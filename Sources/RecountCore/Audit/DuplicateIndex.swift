@@ -390,9 +390,6 @@ struct SlotTable {
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { hash >> 36 }
 
-    @inline(__always)
-    func prefetch(_ hash: UInt64) { recount_prefetch(slots + bucket(hash)) }
-
     /// Finds the slot whose entry `matching` accepts; else inserts `reference()` and says so.
     @inline(__always)
     mutating func findOrInsert(_ hash: UInt64, matching: (Int) -> Bool, reference: () -> Int) -> Outcome {
