@@ -1,4 +1,5 @@
 import CZlib
+import Dispatch
 
 #if canImport(Glibc)
     import Glibc
@@ -27,7 +28,7 @@ public final class GzipWriter {
     private var finished = false
 
     private enum Encoder {
-        case isal(IsalDeflater)
+        case isal(MemberBatch)
         case zlib(UnsafeMutablePointer<z_stream>, output: UnsafeMutableRawBufferPointer)
     }
 
@@ -38,7 +39,7 @@ public final class GzipWriter {
         self.engine = engine
         switch engine {
         case .isal:
-            encoder = .isal(try IsalDeflater(level: level, path: sink.path))
+            encoder = .isal(try MemberBatch(level: level, path: sink.path))
         case .zlib:
             let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
             stream.initialize(to: z_stream())
@@ -116,10 +117,12 @@ public final class GzipWriter {
 
     private func encode(_ bytes: UnsafeRawBufferPointer, last: Bool) throws(OutputError) {
         switch encoder {
-        case .isal(let deflater):
-            guard !bytes.isEmpty || (last && membersWritten == 0) else { return }
-            try sink.write(try deflater.member(bytes, path: sink.path))
-            membersWritten += 1
+        case .isal(let batch):
+            if !bytes.isEmpty || (last && membersWritten == 0) {
+                try batch.add(bytes, to: sink)
+                membersWritten += 1
+            }
+            if last { try batch.flush(to: sink) }
         case .zlib(let stream, let output):
             try deflate(stream, bytes, into: output, flush: last ? Z_FINISH : Z_NO_FLUSH)
         }
@@ -203,6 +206,82 @@ public enum OutputError: Error, CustomStringConvertible, Equatable {
         case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
         case .compression(let path, let reason): return "\(path): gzip compression failed: \(reason)"
         case .cannotPlace(let path, let reason): return "\(path): cannot move the finished output into place: \(reason)"
+        }
+    }
+}
+
+/// Full blocks waiting for ISA-L, encoded `width` at a time on all cores and written in order.
+/// Each member depends only on its block's bytes, so the file is the same bytes as encoding one
+/// block at a time — `findings.csv.gz` of a run with many findings and `rate --out X.gz`
+/// compress in a fraction of the serial time.
+private final class MemberBatch {
+    static let width = 4
+    private let deflaters: [IsalDeflater]
+    private let blocks: [UnsafeMutableRawBufferPointer]
+    private var counts = [Int](repeating: 0, count: width)
+    private var queued = 0
+
+    init(level: Int32, path: String) throws(OutputError) {
+        var deflaters: [IsalDeflater] = []
+        for _ in 0..<Self.width { deflaters.append(try IsalDeflater(level: level, path: path)) }
+        self.deflaters = deflaters
+        blocks = (0..<Self.width).map { _ in .allocate(byteCount: GzipWriter.blockSize, alignment: 64) }
+    }
+
+    deinit { for block in blocks { block.deallocate() } }
+
+    /// Queues one block (at most `blockSize` bytes); encodes the batch when it is full.
+    func add(_ bytes: UnsafeRawBufferPointer, to sink: FileSink) throws(OutputError) {
+        if !bytes.isEmpty { blocks[queued].baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+        counts[queued] = bytes.count
+        queued += 1
+        if queued == Self.width { try flush(to: sink) }
+    }
+
+    /// Encodes every queued block, in parallel, and writes the members in queue order.
+    func flush(to sink: FileSink) throws(OutputError) {
+        guard queued > 0 else { return }
+        let work = Work(deflaters: deflaters, blocks: blocks, counts: counts, path: sink.path, count: queued)
+        queued = 0
+        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+            let input = UnsafeRawBufferPointer(start: work.blocks[index].baseAddress, count: work.counts[index])
+            do throws(OutputError) {
+                work.results[index] = .success(try work.deflaters[index].member(input, path: work.path))
+            } catch {
+                work.results[index] = .failure(error)
+            }
+        }
+        for result in work.results.prefix(work.count) {
+            switch result {
+            case .success(let member): try sink.write(member)
+            case .failure(let error): throw error
+            case .none: break
+            }
+        }
+    }
+
+    /// One batch's shared state: each task touches only its own index of every array.
+    private final class Work: @unchecked Sendable {
+        let deflaters: [IsalDeflater]
+        let blocks: [UnsafeMutableRawBufferPointer]
+        let counts: [Int]
+        let path: String
+        let count: Int
+        let results: UnsafeMutableBufferPointer<Result<UnsafeRawBufferPointer, OutputError>?>
+
+        init(deflaters: [IsalDeflater], blocks: [UnsafeMutableRawBufferPointer], counts: [Int], path: String, count: Int) {
+            self.deflaters = deflaters
+            self.blocks = blocks
+            self.counts = counts
+            self.path = path
+            self.count = count
+            results = .allocate(capacity: count)
+            results.initialize(repeating: nil)
+        }
+
+        deinit {
+            results.deinitialize()
+            results.deallocate()
         }
     }
 }
