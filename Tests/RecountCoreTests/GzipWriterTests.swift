@@ -91,7 +91,7 @@ import Testing
 
     /// ISA-L output is one member per 1 MiB block, each exactly what `IsalDeflater` makes of that
     /// block alone; headers carry MTIME 0 (bytes 4–7), so nothing depends on the clock.
-    @Test(arguments: [0, 1, block, block + 1, 3 * block + 12_345])
+    @Test(arguments: [0, 1, block, block + 1, 3 * block + 12_345, 4 * block, 9 * block + 777])
     func isalWritesOneMemberPerBlock(count: Int) throws {
         let folder = TempFolder()
         let data = Self.input(count: count, random: false)
