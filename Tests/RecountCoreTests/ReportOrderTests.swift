@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RecountCore
@@ -13,5 +14,39 @@ import Testing
         let sorted = ReportOrder.twoWaySorted(count: count) { keys[$0] < keys[$1] }
         #expect(sorted.map { keys[$0] } == keys.sorted())
         #expect(Set(sorted) == Set(0..<count))
+    }
+}
+
+/// findings.csv.gz is formatted in slices on all cores: its content must be exactly the rows in
+/// order, header first, across slice and window boundaries (16,384 findings a slice, 8 a window).
+@Suite struct FindingsFileTests {
+    @Test(arguments: [0, 1, 16_384, 16_385, 140_000])
+    func parallelFormattingKeepsEveryRowInOrder(count: Int) throws {
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let rules: [Rule] = [.unitInflation, .rateInflation, .duplicateCharge, .undercharge]
+        var findings: [Finding] = []
+        for index in 0..<count {
+            let number = Int64(index)
+            let detail = index % 3 == 0 ? "with, a comma" : "plain"
+            findings.append(
+                Finding(
+                    kind: .usage, recordID: "R\(index)", account: "A\(index % 97)", cycle: 202610,
+                    rule: rules[index % 4], billedQuantity: number % 600, expectedQuantity: number % 500,
+                    billedAmount: Money(micros: number * 1_250), expectedAmount: Money(micros: number * 1_000),
+                    overcharge: Money(micros: number * 250), detail: detail, order: UInt64(index)))
+        }
+        let result = AuditResult(
+            catalog: catalog, findings: findings, rows: [:], rejects: [], files: [], startedAt: Date(),
+            finishedAt: Date(), duplicateIndexBytes: 0, duplicateIndexRecords: 0)
+        let folder = TempFolder()
+        let path = folder.path + "/findings.csv.gz"
+        try ReportWriter.writeFindings(result, to: path)
+        var expected = Array(
+            ("kind,record_id,account,cycle,rule,billed_quantity,expected_quantity,billed_amount,expected_amount,"
+                + "overcharge,refund,detail\n").utf8)
+        for finding in findings { FindingRow.append(finding, catalog, to: &expected) }
+        let written = try inflateWhole(path)
+        #expect(written.count == expected.count)
+        #expect(written == expected)
     }
 }

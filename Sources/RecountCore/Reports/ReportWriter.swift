@@ -36,20 +36,44 @@ public enum ReportWriter {
         try gzip.write(
             "kind,record_id,account,cycle,rule,billed_quantity,expected_quantity,billed_amount,expected_amount,"
                 + "overcharge,refund,detail\n")
-        // Rows are formatted straight into bytes: at realistic error rates this file has
-        // hundreds of thousands of rows, and String concatenation per field dominated the write.
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 20)
-        for finding in result.findings {
-            FindingRow.append(finding, result.catalog, to: &buffer)
-            if buffer.count >= 1 << 20 {
-                try gzip.write(buffer)
-                buffer.removeAll(keepingCapacity: true)
+        // Rows are formatted straight into bytes, slices of them on all cores at once (a run
+        // with many findings spent ~1 µs a row here on one core), and written in order, a
+        // window of slices at a time so memory stays a few MB however many findings there are.
+        // The writer cuts its blocks at fixed offsets, so the file is the same bytes.
+        let findings = result.findings
+        let sliceSize = 16_384, window = 8
+        var start = 0
+        while start < findings.count {
+            let slices = Array(stride(from: start, to: min(findings.count, start + sliceSize * window), by: sliceSize))
+            let formatted = FormattedSlices(count: slices.count)
+            DispatchQueue.concurrentPerform(iterations: slices.count) { index in
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(sliceSize * 128)
+                for finding in findings[slices[index]..<min(findings.count, slices[index] + sliceSize)] {
+                    FindingRow.append(finding, result.catalog, to: &bytes)
+                }
+                formatted.buffer[index] = bytes
             }
+            for bytes in formatted.buffer { try gzip.write(bytes) }
+            start += sliceSize * window
         }
-        try gzip.write(buffer)
         try gzip.finish()
         try sink.close()
+    }
+
+    /// One window's formatted slices; each task writes only its own element.
+    private final class FormattedSlices: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<[UInt8]>
+
+        init(count: Int) {
+            buffer = .allocate(capacity: count)
+            buffer.initialize(repeating: [])
+        }
+
+        deinit {
+            buffer.deinitialize()
+            buffer.deallocate()
+        }
     }
 
     static func writeRefunds(_ ledger: RefundLedger, _ catalog: TariffCatalog, to path: String) throws(OutputError) {
