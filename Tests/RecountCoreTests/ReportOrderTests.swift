@@ -17,6 +17,27 @@ import Testing
     }
 }
 
+/// The account-prefix shortcut of the findings sort never contradicts byte order.
+@Suite struct AccountPrefixTests {
+    @Test func differingPrefixesAgreeWithByteOrder() {
+        var random = SeededRandom(seed: 8)
+        let alphabet: [UInt8] = [0x00, 0x01, 0x41, 0x42, 0x7f, 0xc3, 0xa9]
+        var texts: [String] = ["", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ"]
+        for _ in 0..<400 {
+            let length = Int(random.next() % 11)
+            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for a in texts {
+            for b in texts {
+                let pa = ReportOrder.accountPrefix(a), pb = ReportOrder.accountPrefix(b)
+                if pa != pb { #expect((pa < pb) == ReportOrder.precedes(a, b), "\(Array(a.utf8)) vs \(Array(b.utf8))") }
+                if a == b { #expect(pa == pb) }
+            }
+        }
+    }
+}
+
 /// findings.csv.gz is formatted in slices on all cores: its content must be exactly the rows in
 /// order, header first, across slice and window boundaries (16,384 findings a slice, 8 a window).
 @Suite struct FindingsFileTests {

@@ -28,8 +28,12 @@ public enum ReportOrder {
     /// order is byte order; kinds and rule codes compare by their text. Only ties on all five keys
     /// (rare) format the rest of both rows.
     public static func sorted(_ findings: [Finding], _ catalog: TariffCatalog) -> [Finding] {
-        findings.withUnsafeBufferPointer { all in
+        // The first eight bytes of each account, big-endian and zero-padded: one integer compare
+        // orders most pairs by account exactly as byte order would; equal prefixes fall through.
+        let prefixes = findings.map { accountPrefix($0.account) }
+        return findings.withUnsafeBufferPointer { all in
             let less = { (left: Int, right: Int) -> Bool in
+                if prefixes[left] != prefixes[right] { return prefixes[left] < prefixes[right] }
                 let a = all.baseAddress! + left, b = all.baseAddress! + right
                 if a.pointee.account != b.pointee.account {
                     return precedes(a.pointee.account, b.pointee.account)
@@ -96,6 +100,18 @@ public enum ReportOrder {
             let middle: Int
             let count: Int
         }
+    }
+
+    /// Up to the first eight UTF-8 bytes of `text` as a big-endian integer, zero-padded: if two
+    /// prefixes differ, their order is the texts' byte order.
+    static func accountPrefix(_ text: String) -> UInt64 {
+        var prefix: UInt64 = 0
+        var taken = 0
+        for byte in text.utf8.prefix(8) {
+            prefix = prefix << 8 | UInt64(byte)
+            taken += 1
+        }
+        return taken == 0 ? 0 : prefix << UInt64(8 * (8 - taken))
     }
 
     /// Byte order of two strings' UTF-8 (memcmp on native strings).
