@@ -15,7 +15,7 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident],
         timeUnits: .milliseconds, warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 5)
 
-    Benchmark("inflate (zlib) \(data.rows) rows, \(data.megabytes) MB", configuration: configuration) { benchmark in
+    Benchmark("inflate (\(InflateEngine.standard.rawValue)) \(data.rows) rows, \(data.megabytes) MB", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try InflateProbe.decompressedSize(of: data.usagePath))
         }
