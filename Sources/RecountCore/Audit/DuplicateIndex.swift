@@ -101,19 +101,17 @@ final class DuplicateIndex {
         /// (a record can be marked by its record_id in one partition and its content in another).
         func resolve() -> [UInt64: Mark] {
             let partitions = KeyPartitions.count
-            let results = ClaimLists(buffer: .allocate(capacity: 2 * partitions))
-            results.buffer.initialize(repeating: [])
-            defer { results.buffer.deallocate() }
+            let results = TaskSlots<[Claim]>(count: 2 * partitions, repeating: [])
             let arena = self.arena, recordIDs = self.recordIDs, contents = self.contents
             DispatchQueue.concurrentPerform(iterations: 2 * partitions) { task in
                 let byContent = task >= partitions
                 let partition = task % partitions
                 let keys = byContent ? contents : recordIDs
-                results.buffer[task] = Self.resolve(keys, partition, byContent: byContent, arena: arena)
+                results[task] = Self.resolve(keys, partition, byContent: byContent, arena: arena)
                 keys.release(partition)
             }
             var marks: [UInt64: Mark] = [:]
-            for claims in results.buffer {
+            for claims in results.elements {
                 for claim in claims {
                     var mark = marks[claim.order, default: Mark()]
                     if claim.byContent { mark.byContent = true } else { mark.byRecordID = true }
@@ -122,11 +120,6 @@ final class DuplicateIndex {
                 }
             }
             return marks
-        }
-
-        /// One list per task, each written by its task only.
-        struct ClaimLists: @unchecked Sendable {
-            let buffer: UnsafeMutableBufferPointer<[Claim]>
         }
 
         /// A record marked by one key.

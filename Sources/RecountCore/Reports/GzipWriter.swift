@@ -241,17 +241,18 @@ private final class MemberBatch {
     /// Encodes every queued block, in parallel, and writes the members in queue order.
     func flush(to sink: FileSink) throws(OutputError) {
         guard queued > 0 else { return }
-        let work = Work(deflaters: deflaters, blocks: blocks, counts: counts, path: sink.path, count: queued)
+        let work = Work(deflaters: deflaters, blocks: blocks, counts: counts, path: sink.path)
+        let results = TaskSlots<Result<UnsafeRawBufferPointer, OutputError>?>(count: queued, repeating: nil)
         queued = 0
-        DispatchQueue.concurrentPerform(iterations: work.count) { index in
+        DispatchQueue.concurrentPerform(iterations: results.count) { index in
             let input = UnsafeRawBufferPointer(start: work.blocks[index].baseAddress, count: work.counts[index])
             do throws(OutputError) {
-                work.results[index] = .success(try work.deflaters[index].member(input, path: work.path))
+                results[index] = .success(try work.deflaters[index].member(input, path: work.path))
             } catch {
-                work.results[index] = .failure(error)
+                results[index] = .failure(error)
             }
         }
-        for result in work.results.prefix(work.count) {
+        for result in results.elements {
             switch result {
             case .success(let member): try sink.write(member)
             case .failure(let error): throw error
@@ -260,28 +261,11 @@ private final class MemberBatch {
         }
     }
 
-    /// One batch's shared state: each task touches only its own index of every array.
-    private final class Work: @unchecked Sendable {
+    /// What the encoding tasks read: each uses only its own deflater, block and count.
+    private struct Work: @unchecked Sendable {
         let deflaters: [IsalDeflater]
         let blocks: [UnsafeMutableRawBufferPointer]
         let counts: [Int]
         let path: String
-        let count: Int
-        let results: UnsafeMutableBufferPointer<Result<UnsafeRawBufferPointer, OutputError>?>
-
-        init(deflaters: [IsalDeflater], blocks: [UnsafeMutableRawBufferPointer], counts: [Int], path: String, count: Int) {
-            self.deflaters = deflaters
-            self.blocks = blocks
-            self.counts = counts
-            self.path = path
-            self.count = count
-            results = .allocate(capacity: count)
-            results.initialize(repeating: nil)
-        }
-
-        deinit {
-            results.deinitialize()
-            results.deallocate()
-        }
     }
 }

@@ -19,7 +19,7 @@ public enum ReportWriter {
         do throws(OutputError) {
             // findings.csv.gz on one side, the ledger and the three small reports on the other:
             // with many findings both sides take a noticeable share of the run's end.
-            let failures = ReportFailures()
+            let failures = TaskSlots<OutputError?>(count: 2, repeating: nil)
             DispatchQueue.concurrentPerform(iterations: 2) { side in
                 do throws(OutputError) {
                     if side == 0 {
@@ -33,11 +33,11 @@ public enum ReportWriter {
                             to: temporary + "/summary.json")
                     }
                 } catch {
-                    failures.errors[side] = error
+                    failures[side] = error
                 }
             }
             // The findings file's error first, as when the reports were written one after another.
-            if let error = failures.errors[0] ?? failures.errors[1] { throw error }
+            if let error = failures[0] ?? failures[1] { throw error }
             try place(temporary, at: outURL.path)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -60,50 +60,20 @@ public enum ReportWriter {
         var start = 0
         while start < findings.count {
             let slices = Array(stride(from: start, to: min(findings.count, start + sliceSize * window), by: sliceSize))
-            let formatted = FormattedSlices(count: slices.count)
+            let formatted = TaskSlots<[UInt8]>(count: slices.count, repeating: [])
             DispatchQueue.concurrentPerform(iterations: slices.count) { index in
                 var bytes: [UInt8] = []
                 bytes.reserveCapacity(sliceSize * 128)
                 for finding in findings[slices[index]..<min(findings.count, slices[index] + sliceSize)] {
                     FindingRow.append(finding, result.catalog, to: &bytes)
                 }
-                formatted.buffer[index] = bytes
+                formatted[index] = bytes
             }
-            for bytes in formatted.buffer { try gzip.write(bytes) }
+            for bytes in formatted.elements { try gzip.write(bytes) }
             start += sliceSize * window
         }
         try gzip.finish()
         try sink.close()
-    }
-
-    /// The two report-writing sides' errors; each side writes only its own element.
-    private final class ReportFailures: @unchecked Sendable {
-        let errors: UnsafeMutableBufferPointer<OutputError?>
-
-        init() {
-            errors = .allocate(capacity: 2)
-            errors.initialize(repeating: nil)
-        }
-
-        deinit {
-            errors.deinitialize()
-            errors.deallocate()
-        }
-    }
-
-    /// One window's formatted slices; each task writes only its own element.
-    private final class FormattedSlices: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<[UInt8]>
-
-        init(count: Int) {
-            buffer = .allocate(capacity: count)
-            buffer.initialize(repeating: [])
-        }
-
-        deinit {
-            buffer.deinitialize()
-            buffer.deallocate()
-        }
     }
 
     static func writeRefunds(_ ledger: RefundLedger, _ catalog: TariffCatalog, to path: String) throws(OutputError) {
