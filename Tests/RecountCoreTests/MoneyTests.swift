@@ -62,4 +62,34 @@ import Testing
         #expect(AmountPrecision(literal: "0.0000001") == nil)
         #expect(AmountPrecision(literal: "0.010") == nil)
     }
+
+    /// Whole micros round and multiply in 64 bits; the same value held as a fraction takes the
+    /// 128-bit path. Both must agree for every mode and precision, at and around each half.
+    @Test func wholeMicrosFastPathsAgreeWithTheFractionPath() {
+        let factors = [Money(micros: 2_000_000), Money(micros: 1_500_000), Money(micros: 1), Money(micros: 0)]
+        var samples: [Int64] = [0, 1, -1, 499, 500, 501, -500, 4_999, 5_000, 5_001, -5_000, 999_999, 1_000_000,
+                                Int64.max / 4, -(Int64.max / 4)]
+        var random = SeededRandom(seed: 5)
+        for _ in 0..<300 { samples.append(Int64(bitPattern: random.next()) >> Int64(random.next() % 60)) }
+        for micros in samples {
+            let whole = ExactAmount(Money(micros: micros))
+            let fraction = ExactAmount(numerator: Int128(micros) * 7, denominator: 7)
+            for digits in 0...6 {
+                let precision = AmountPrecision(fractionDigits: digits)
+                for mode in [RoundingMode.halfUp, .up, .down] {
+                    #expect(whole.rounded(precision, mode) == fraction.rounded(precision, mode), "\(micros) \(digits) \(mode)")
+                }
+            }
+            for factor in factors {
+                #expect(whole.times(factor) == fraction.times(factor), "\(micros) × \(factor.micros)")
+            }
+        }
+        // By hand: 0.0125 is 1.25 cents: 0.01 down and half_up, 0.02 up; -0.015 half_up is -0.02.
+        let amount = ExactAmount(Money(micros: 12_500)), cents = AmountPrecision(fractionDigits: 2)
+        #expect(amount.rounded(cents, .down) == Money(micros: 10_000))
+        #expect(amount.rounded(cents, .halfUp) == Money(micros: 10_000))
+        #expect(amount.rounded(cents, .up) == Money(micros: 20_000))
+        #expect(ExactAmount(Money(micros: -15_000)).rounded(cents, .halfUp) == Money(micros: -20_000))
+        #expect(ExactAmount(Money(micros: 333)).times(Money(micros: 1_500_000)) == ExactAmount(numerator: 999, denominator: 2))
+    }
 }

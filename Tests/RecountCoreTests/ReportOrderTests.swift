@@ -3,22 +3,60 @@ import Testing
 
 @testable import RecountCore
 
-/// The findings sort splits large inputs over two threads and merges: the result must be the
-/// plain sort's, at the split threshold, around it and with many equal keys.
-@Suite struct ReportOrderTests {
-    @Test(arguments: [0, 1, 2, 49_999, 50_000, 50_001, 123_457])
-    func twoWaySortEqualsPlainSort(count: Int) {
-        var random = SeededRandom(seed: UInt64(count) + 3)
-        // Few distinct keys, so equal keys meet across the two halves.
-        let keys = (0..<count).map { _ in Int(random.next() % 1000) }
-        let sorted = ReportOrder.twoWaySorted(count: count) { keys[$0] < keys[$1] }
-        #expect(sorted.map { keys[$0] } == keys.sorted())
-        #expect(Set(sorted) == Set(0..<count))
+/// The findings sort packs account rank, cycle and kind into one integer: its order must be
+/// exactly byte order of the rows' fields, for accounts that share prefixes, hold NUL or
+/// non-ASCII bytes, or run past eight bytes, on both the plain and the two-thread path.
+@Suite struct FindingsSortTests {
+    static func randomFindings(_ count: Int, seed: UInt64) -> [Finding] {
+        var random = SeededRandom(seed: seed)
+        let alphabet: [UInt8] = [0x00, 0x01, 0x30, 0x41, 0x42, 0x7f, 0xc3, 0xa9]
+        var accounts: [String] = ["", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ"]
+        for _ in 0..<60 {
+            let length = Int(random.next() % 12)
+            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            accounts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        let rules: [Rule] = [.unitInflation, .rateInflation, .duplicateCharge, .undercharge, .unfiledItem]
+        let cycles: [Int32] = [202_512, 202_601, 202_610, 99_912, 100_001]
+        return (0..<count).map { index in
+            let kind: RecordKind = random.next() % 3 == 0 ? .charge : .usage
+            let amount = Int64(random.next() % 5_000)
+            return Finding(
+                kind: kind, recordID: random.next() % 2 == 0 ? "R\(random.next() % 40)" : "RECORD-00\(random.next() % 40)", account: accounts[Int(random.next() % UInt64(accounts.count))],
+                cycle: cycles[Int(random.next() % 5)], rule: rules[Int(random.next() % 5)],
+                billedQuantity: kind == .usage ? amount % 7 : nil, expectedQuantity: kind == .usage ? amount % 5 : nil,
+                billedAmount: Money(micros: amount * 1_000), expectedAmount: Money(micros: amount * 600),
+                overcharge: Money(micros: amount * 400), detail: index % 2 == 0 ? "a" : "b", order: UInt64(index))
+        }
+    }
+
+    /// The reference: rows compared as UTF-8 bytes field by field, nothing packed — account,
+    /// cycle, kind, record_id, rule, then the other columns in order (DESIGN.md §5).
+    static func referenceSorted(_ findings: [Finding], _ catalog: TariffCatalog) -> [[String]] {
+        let keyOrder = [2, 3, 0, 1, 4] + Array(5..<12)
+        return findings.map { ReportOrder.fields($0, catalog) }.sorted { a, b in
+            for column in keyOrder where a[column] != b[column] {
+                return Array(a[column].utf8).lexicographicallyPrecedes(Array(b[column].utf8))
+            }
+            return false
+        }
+    }
+
+    @Test(arguments: [0, 1, 2, 3_000, 60_001])
+    func sortIsByteOrderOfTheRows(count: Int) throws {
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let findings = Self.randomFindings(count, seed: UInt64(count) + 11)
+        let sorted = ReportOrder.sorted(findings, catalog)
+        #expect(sorted.count == findings.count)
+        let rows = sorted.map { ReportOrder.fields($0, catalog) }, reference = Self.referenceSorted(findings, catalog)
+        // The first differing row, not a diff of the whole arrays (slow to compute for 60k rows).
+        let mismatch = zip(rows, reference).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(mismatch == nil, "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
     }
 }
 
-/// The account-prefix shortcut of the findings sort never contradicts byte order.
-@Suite struct AccountPrefixTests {
+/// The record_id prefix shortcut of the findings sort never contradicts byte order.
+@Suite struct TextPrefixTests {
     @Test func differingPrefixesAgreeWithByteOrder() {
         var random = SeededRandom(seed: 8)
         let alphabet: [UInt8] = [0x00, 0x01, 0x41, 0x42, 0x7f, 0xc3, 0xa9]
@@ -30,10 +68,78 @@ import Testing
         }
         for a in texts {
             for b in texts {
-                let pa = ReportOrder.accountPrefix(a), pb = ReportOrder.accountPrefix(b)
+                let pa = ReportOrder.textPrefix(a), pb = ReportOrder.textPrefix(b)
                 if pa != pb { #expect((pa < pb) == ReportOrder.precedes(a, b), "\(Array(a.utf8)) vs \(Array(b.utf8))") }
                 if a == b { #expect(pa == pb) }
             }
+        }
+    }
+}
+
+/// The refund ledger and the per-rule totals, against sums computed by hand, and the same
+/// whatever order the findings come in (the ledger sums runs of equal keys when sorted).
+@Suite struct ReportTotalsTests {
+    func finding(_ account: String, _ cycle: Int32, _ rule: Rule, billed: Int64, expected: Int64) -> Finding {
+        let overcharge = rule == .undercharge ? Money.zero : Money(micros: billed - expected)
+        return Finding(
+            kind: .usage, recordID: "R", account: account, cycle: cycle, rule: rule, billedQuantity: 1,
+            expectedQuantity: 1, billedAmount: Money(micros: billed), expectedAmount: Money(micros: expected),
+            overcharge: overcharge, detail: "", order: 0)
+    }
+
+    @Test func ledgerAndTotalsByHand() {
+        let findings = [
+            finding("A1", 202_610, .rateInflation, billed: 500_000, expected: 200_000),  // 0.300
+            finding("A1", 202_610, .unitInflation, billed: 120_000, expected: 100_000),  // 0.020
+            finding("A1", 202_611, .rateInflation, billed: 90_000, expected: 80_000),  // 0.010
+            finding("A1", 202_611, .duplicateCharge, billed: 0, expected: 0),  // overcharge 0: no ledger row
+            finding("A2", 202_610, .undercharge, billed: 100_000, expected: 170_000),  // shortfall 0.070
+            finding("A2", 202_610, .rateInflation, billed: 7_000, expected: 2_000),  // 0.005
+            finding("A1", 202_610, .rateInflation, billed: 1_000, expected: 0),  // 0.001, out of its run
+        ]
+        let expected: [RefundLedger.Key: RefundLedger.Entry] = [
+            .init(account: "A1", cycle: 202_610): .init(findings: 3, overcharge: Money(micros: 321_000)),
+            .init(account: "A1", cycle: 202_611): .init(findings: 1, overcharge: Money(micros: 10_000)),
+            .init(account: "A2", cycle: 202_610): .init(findings: 1, overcharge: Money(micros: 5_000)),
+        ]
+        #expect(RefundLedger(findings).entries == expected)
+        #expect(RefundLedger(findings.reversed()).entries == expected)
+        var merged = RefundLedger(Array(findings[..<3]))
+        merged.merge(RefundLedger(Array(findings[3...])))
+        #expect(merged.entries == expected)
+
+        let totals = RuleTotals(findings)
+        #expect(totals.entries[.rateInflation]! == .init(findings: 4, overcharge: Money(micros: 316_000), shortfall: .zero))
+        #expect(totals.entries[.unitInflation]! == .init(findings: 1, overcharge: Money(micros: 20_000), shortfall: .zero))
+        #expect(totals.entries[.duplicateCharge]! == .init(findings: 1, overcharge: .zero, shortfall: .zero))
+        #expect(totals.entries[.undercharge]! == .init(findings: 1, overcharge: .zero, shortfall: Money(micros: 70_000)))
+        #expect(totals.entries[.unfiledItem]! == .init())
+        #expect(totals.totalFindings == 7)
+        #expect(totals.totalOvercharge == Money(micros: 336_000))
+    }
+
+    @Test func precedenceIsDeclarationOrder() {
+        #expect(Rule.allCases.map(\.precedence) == Array(Rule.allCases.indices))
+        #expect(Rule.allCases == Rule.allCases.sorted())
+    }
+}
+
+/// The byte formatter of findings.csv rows writes exactly the fields the sort compares, quoted
+/// as CSV: negative and fractional amounts, missing quantities, quotes and commas in text.
+@Suite struct FindingRowTests {
+    @Test func bytesAreTheCSVOfTheFields() throws {
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        var findings = FindingsSortTests.randomFindings(500, seed: 77)
+        findings.append(
+            Finding(
+                kind: .charge, recordID: "I\"1,2", account: "A\nB", cycle: 202_602, rule: .itemOverpriced,
+                billedQuantity: nil, expectedQuantity: nil, billedAmount: Money(micros: -1_234_567),
+                expectedAmount: Money(micros: 999_999_999_999), overcharge: Money(micros: 1_500),
+                detail: "say \"hi\", twice", order: 0))
+        for finding in findings {
+            var out = ByteWriter()
+            FindingRow.append(finding, catalog, to: &out)
+            #expect(String(decoding: out.bytes, as: UTF8.self) == CSVText.row(ReportOrder.fields(finding, catalog)))
         }
     }
 }
@@ -62,10 +168,11 @@ import Testing
         let folder = TempFolder()
         let path = folder.path + "/findings.csv.gz"
         try ReportWriter.writeFindings(result, to: path)
-        var expected = Array(
+        var rows = ByteWriter()
+        for finding in findings { FindingRow.append(finding, catalog, to: &rows) }
+        let expected = Array(
             ("kind,record_id,account,cycle,rule,billed_quantity,expected_quantity,billed_amount,expected_amount,"
-                + "overcharge,refund,detail\n").utf8)
-        for finding in findings { FindingRow.append(finding, catalog, to: &expected) }
+                + "overcharge,refund,detail\n").utf8) + rows.bytes
         let written = try inflateWhole(path)
         #expect(written.count == expected.count)
         #expect(written == expected)

@@ -97,7 +97,7 @@ public enum AuditRun {
         // many findings would otherwise hold them, the index and two sorted copies at once.
         index = DuplicateIndex()
         tentative = []
-        findings = ReportOrder.sorted(findings, catalog)
+        ReportOrder.sort(&findings, catalog)
         let (fileStats, rejects) = combine(
             (reference.report, referencePlaces), (stream, streamPlaces), fileCount: files.count)
         return AuditResult(

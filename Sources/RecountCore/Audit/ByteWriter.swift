@@ -51,6 +51,19 @@ struct ByteWriter: ~Copyable {
         count += 1
     }
 
+    /// The bytes as they are (no length): for text output such as CSV rows.
+    @inline(__always)
+    mutating func raw(_ field: UnsafeRawBufferPointer) {
+        reserve(field.count)
+        if field.count <= 16 {
+            // Most fields are a few bytes: a byte loop beats a call into memmove.
+            for index in 0..<field.count { base.storeBytes(of: field[index], toByteOffset: count + index, as: UInt8.self) }
+        } else {
+            (base + count).copyMemory(from: field.baseAddress!, byteCount: field.count)
+        }
+        count += field.count
+    }
+
     /// Zigzag so small negative numbers stay short.
     @inline(__always)
     mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }

@@ -27,23 +27,22 @@ public enum RateRun {
                 return { job in
                     var partial = Partial()
                     let decoder = UsageDecoder(layout: job.layout, timezoneOffset: timezone)
-                    var out: [UInt8] = []
-                    out.reserveCapacity(job.bytes.count / 3)
+                    var out = ByteWriter(capacity: job.bytes.count / 3)
                     partial.lineCount = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
                         (row) throws(RowError) in
                         let record = try decoder.decode(row)
                         CSVBytes.appendField(record.recordID, to: &out)
-                        out.append(0x2c)
+                        out.byte(0x2c)
                         if !record.plan.isEmpty, case .rated(let quantity, let amount) = rater.rate(record.event) {
                             CSVBytes.appendInteger(quantity, to: &out)
-                            out.append(0x2c)
+                            out.byte(0x2c)
                             CSVBytes.appendAmount(amount, precision, to: &out)
                         } else {
-                            out.append(0x2c)
+                            out.byte(0x2c)
                         }
-                        out.append(0x0a)
+                        out.byte(0x0a)
                     }
-                    partial.output = out
+                    partial.output = out.bytes
                     return partial
                 }
             })
@@ -79,52 +78,64 @@ public enum RateRun {
     }
 }
 
-/// Byte-level CSV formatting for the hot output paths (no `String` per value).
+/// Byte-level CSV formatting for the hot output paths (no `String` per value), into a
+/// `ByteWriter`: one capacity check per field instead of a uniqueness and capacity check per byte.
 enum CSVBytes {
     /// Appends the field with minimal quoting: quoted only when it holds `,` `"` CR or LF.
-    static func appendField(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    @inline(__always)
+    static func appendField(_ bytes: UnsafeRawBufferPointer, to out: inout ByteWriter) {
         guard bytes.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d }) else {
-            out.append(contentsOf: bytes)
+            out.raw(bytes)
             return
         }
-        out.append(0x22)
+        out.byte(0x22)
         for byte in bytes {
-            out.append(byte)
-            if byte == 0x22 { out.append(0x22) }
+            out.byte(byte)
+            if byte == 0x22 { out.byte(0x22) }
         }
-        out.append(0x22)
+        out.byte(0x22)
     }
 
-    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(0x2d) }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+    /// A string field (`withContiguousStorageIfAvailable` also covers small strings).
+    @inline(__always)
+    static func appendField(_ text: String, to out: inout ByteWriter) {
+        let done = text.utf8.withContiguousStorageIfAvailable { appendField(UnsafeRawBufferPointer($0), to: &out) }
+        if done == nil { Array(text.utf8).withUnsafeBytes { appendField($0, to: &out) } }
+    }
+
+    @inline(__always)
+    static func appendInteger(_ value: Int64, to out: inout ByteWriter) {
+        if value < 0 { out.byte(0x2d) }
+        appendDigits(value.magnitude, minimumCount: 1, to: &out)
+    }
+
+    /// `value` in decimal, left-padded with zeros to `minimumCount` digits.
+    @inline(__always)
+    static func appendDigits(_ value: UInt64, minimumCount: Int, to out: inout ByteWriter) {
+        // Written backwards into 24 bytes (a UInt64 has at most 20 digits), then copied once.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { buffer in
+            var magnitude = value
+            var start = buffer.count
             repeat {
-                buffer[count] = UInt8(magnitude % 10) + 48
+                start -= 1
+                buffer[start] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
                 magnitude /= 10
-                count += 1
-            } while magnitude > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+            } while magnitude > 0 || buffer.count - start < minimumCount
+            out.raw(UnsafeRawBufferPointer(rebasing: buffer[start...]))
         }
     }
 
     /// An amount already rounded to `precision`, written with exactly its digits.
-    static func appendAmount(_ amount: Money, _ precision: AmountPrecision, to out: inout [UInt8]) {
-        if amount.micros < 0 { out.append(0x2d) }
+    @inline(__always)
+    static func appendAmount(_ amount: Money, _ precision: AmountPrecision, to out: inout ByteWriter) {
+        if amount.micros < 0 { out.byte(0x2d) }
         let magnitude = amount.micros.magnitude
-        appendInteger(Int64(magnitude / UInt64(Money.scale)), to: &out)
+        appendDigits(magnitude / UInt64(Money.scale), minimumCount: 1, to: &out)
         guard precision.fractionDigits > 0 else { return }
-        out.append(0x2e)
+        out.byte(0x2e)
         var fraction = magnitude % UInt64(Money.scale)
-        var divisor = UInt64(Money.scale / 10)
-        for _ in 0..<precision.fractionDigits {
-            out.append(UInt8(fraction / divisor) + 48)
-            fraction %= divisor
-            divisor /= 10
-        }
+        for _ in precision.fractionDigits..<6 { fraction /= 10 }
+        appendDigits(fraction, minimumCount: precision.fractionDigits, to: &out)
     }
 }

@@ -25,6 +25,25 @@ public enum Rule: String, Sendable, CaseIterable, Comparable, Codable {
     ]
 
     public static func < (lhs: Rule, rhs: Rule) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.precedence < rhs.precedence
+    }
+
+    /// The position in `allCases` (0 = first to apply), without searching: reports index
+    /// per-rule tables by it for every finding.
+    var precedence: Int {
+        switch self {
+        case .duplicateCharge: 0
+        case .unfiledTariff: 1
+        case .unfiledItem: 2
+        case .unlicensedProvider: 3
+        case .noSubscription: 4
+        case .unconfirmedSubscription: 5
+        case .chargedAfterCancellation: 6
+        case .unansweredCharged: 7
+        case .unitInflation: 8
+        case .itemOverpriced: 9
+        case .rateInflation: 10
+        case .undercharge: 11
+        }
     }
 }

@@ -52,12 +52,31 @@ public struct ExactAmount: Equatable, Sendable {
 
     /// `self × factor`, exactly (refund = refund_factor × overcharge).
     public func times(_ factor: Money) -> ExactAmount {
-        ExactAmount(numerator: numerator * Int128(factor.micros), denominator: denominator * Int128(Money.scale))
+        // Whole micros times a factor like 2 or 1.5 is usually whole micros again: no gcd needed
+        // (the value is the same either way; only its representation differs).
+        if denominator == 1 {
+            let product = numerator * Int128(factor.micros)
+            if product % Int128(Money.scale) == 0 { return ExactAmount(numerator: product / Int128(Money.scale), denominator: 1) }
+        }
+        return ExactAmount(numerator: numerator * Int128(factor.micros), denominator: denominator * Int128(Money.scale))
             .reduced()
     }
 
     /// The one rounding: to a whole number of `precision` grains, symmetric for negatives.
     public func rounded(_ precision: AmountPrecision, _ mode: RoundingMode) -> Money {
+        // Whole micros that fit 63 bits (every billed amount): the same arithmetic in 64 bits.
+        if denominator == 1, let micros = Int64(exactly: numerator), micros != .min {
+            let magnitude = micros.magnitude, divisor = UInt64(precision.grainMicros)
+            var grains = magnitude / divisor
+            let remainder = magnitude % divisor
+            switch mode {
+            case .down: break
+            case .up: if remainder != 0 { grains += 1 }
+            case .halfUp: if remainder * 2 >= divisor { grains += 1 }
+            }
+            let rounded = Int64(grains) * precision.grainMicros
+            return Money(micros: micros < 0 ? -rounded : rounded)
+        }
         let grainDenominator = denominator * Int128(precision.grainMicros)
         let magnitude = numerator.magnitude
         let divisor = grainDenominator.magnitude

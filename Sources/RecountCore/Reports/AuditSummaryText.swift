@@ -16,11 +16,14 @@ public enum AuditSummaryText {
         for rule in Rule.reportOrder {
             let entry = totals.entries[rule]!
             guard entry.findings > 0 else { continue }
-            let refund = rule == .undercharge ? "-" : amount(ExactAmount(entry.overcharge).times(catalog.refundFactor))
-            let overcharge = rule == .undercharge ? "short " + amount(ExactAmount(entry.shortfall)) : amount(ExactAmount(entry.overcharge))
+            // Undercharges owe nothing: their shortfall goes after the columns, not in them.
+            let undercharge = rule == .undercharge
+            let refund = undercharge ? "-" : amount(ExactAmount(entry.overcharge).times(catalog.refundFactor))
+            let overcharge = undercharge ? "-" : amount(ExactAmount(entry.overcharge))
             lines.append(
                 ValidationSummary.pad(rule.code, 28, left: true) + ValidationSummary.pad(String(entry.findings), 10)
-                    + ValidationSummary.pad(overcharge, 16) + ValidationSummary.pad(refund, 16))
+                    + ValidationSummary.pad(overcharge, 16) + ValidationSummary.pad(refund, 16)
+                    + (undercharge ? "  (shortfall " + amount(ExactAmount(entry.shortfall)) + ")" : ""))
         }
         lines.append(
             "total: \(totals.totalFindings) findings, overcharge \(amount(ExactAmount(totals.totalOvercharge))) "

@@ -1,5 +1,3 @@
-import Dispatch
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -22,24 +20,29 @@ public enum ReportOrder {
     }
 
     /// Sorted by byte order of account, cycle, kind, record_id, rule, then the rest of the row.
-    ///
-    /// Indices are sorted, not findings (no struct copies while sorting), and the leading keys are
-    /// compared without formatting: cycles print as `YYYY-MM` with four-digit years, so numeric
-    /// order is byte order; kinds and rule codes compare by their text. Only ties on all five keys
-    /// (rare) format the rest of both rows.
     public static func sorted(_ findings: [Finding], _ catalog: TariffCatalog) -> [Finding] {
-        // The first eight bytes of each account, big-endian and zero-padded: one integer compare
-        // orders most pairs by account exactly as byte order would; equal prefixes fall through.
-        let prefixes = findings.map { accountPrefix($0.account) }
-        return findings.withUnsafeBufferPointer { all in
-            let less = { (left: Int, right: Int) -> Bool in
-                if prefixes[left] != prefixes[right] { return prefixes[left] < prefixes[right] }
-                let a = all.baseAddress! + left, b = all.baseAddress! + right
-                if a.pointee.account != b.pointee.account {
-                    return precedes(a.pointee.account, b.pointee.account)
-                }
-                if a.pointee.cycle != b.pointee.cycle { return a.pointee.cycle < b.pointee.cycle }
-                if a.pointee.kind != b.pointee.kind { return a.pointee.kind.rawValue < b.pointee.kind.rawValue }
+        var findings = findings
+        sort(&findings, catalog)
+        return findings
+    }
+
+    /// Sorts in place, in two steps, neither formatting anything. Each finding's account, cycle
+    /// and kind are packed into one integer (`leadKeys`), its record_id's first eight bytes into
+    /// another (`textPrefix`), and (integer, integer, index) triples are sorted as plain integers.
+    /// Then each run of equal pairs — record_ids that share eight bytes within one account-cycle,
+    /// rare — is sorted by record_id and rule, and only ties on all five keys (rarer) format the
+    /// rest of both rows. The order is total up to rows identical in every column, so the bytes
+    /// written never depend on the order findings arrived in. The findings are then moved into
+    /// place by swaps (no copies of their strings, no second array).
+    public static func sort(_ findings: inout [Finding], _ catalog: TariffCatalog) {
+        let leads = leadKeys(findings)
+        var order = findings.withUnsafeBufferPointer { all in
+            all.indices.map { LeadEntry(lead: leads[$0], recordID: textPrefix(all[$0].recordID), index: $0) }
+        }
+        order.sort()
+        findings.withUnsafeBufferPointer { all in
+            let less = { (left: LeadEntry, right: LeadEntry) -> Bool in
+                let a = all.baseAddress! + left.index, b = all.baseAddress! + right.index
                 if a.pointee.recordID != b.pointee.recordID {
                     return precedes(a.pointee.recordID, b.pointee.recordID)
                 }
@@ -50,61 +53,53 @@ public enum ReportOrder {
                 for (x, y) in zip(restA, restB) where x != y { return precedes(x, y) }
                 return false
             }
-            return twoWaySorted(count: all.count, by: less).map { all[$0] }
+            var start = 0
+            while start < order.count {
+                var end = start + 1
+                while end < order.count, order[end].lead == order[start].lead,
+                    order[end].recordID == order[start].recordID
+                {
+                    end += 1
+                }
+                if end - start > 1 { order[start..<end].sort(by: less) }
+                start = end
+            }
+        }
+        var source = order.map(\.index)
+        order = []
+        findings.withUnsafeMutableBufferPointer { buffer in
+            // Position k takes the finding at source[k]: follow each cycle of the permutation.
+            for start in buffer.indices where source[start] != start {
+                var position = start
+                while source[position] != start {
+                    let next = source[position]
+                    buffer.swapAt(position, next)
+                    source[position] = position
+                    position = next
+                }
+                source[position] = position
+            }
         }
     }
 
-    /// Indices `0..<count` sorted by `less`: two halves sorted at once on two threads, then merged.
-    /// `less` is a total order up to rows that are identical in every column, so the output is
-    /// the same bytes however the work was split.
-    static func twoWaySorted(count: Int, by less: (Int, Int) -> Bool) -> [Int] {
-        var order = Array(0..<count)
-        guard count >= 50_000 else {
-            order.sort(by: less)
-            return order
-        }
-        return withoutActuallyEscaping(less) { less in
-            let shared = SortHalves(less: less)
-            order.withUnsafeMutableBufferPointer { buffer in
-                let halves = SortHalves.Buffer(base: buffer.baseAddress!, middle: count / 2, count: count)
-                DispatchQueue.concurrentPerform(iterations: 2) { part in
-                    let range = part == 0 ? 0..<halves.middle : halves.middle..<halves.count
-                    var half = UnsafeMutableBufferPointer(start: halves.base + range.lowerBound, count: range.count)
-                    half.sort(by: shared.less)
-                }
-            }
-            var merged: [Int] = []
-            merged.reserveCapacity(count)
-            var left = 0, right = count / 2
-            while left < count / 2, right < count {
-                if less(order[right], order[left]) {
-                    merged.append(order[right])
-                    right += 1
-                } else {
-                    merged.append(order[left])
-                    left += 1
-                }
-            }
-            merged += order[left..<(count / 2)]
-            merged += order[right..<count]
-            return merged
-        }
-    }
+    /// A finding's packed (account, cycle, kind), its record_id's prefix and its index; ties
+    /// broken by index only to make the first step a plain integer sort (the second step
+    /// reorders every tie).
+    struct LeadEntry: Comparable {
+        var lead: UInt64
+        var recordID: UInt64
+        var index: Int
 
-    /// What the two sorting threads share: a pure comparison and disjoint halves of one buffer.
-    private struct SortHalves: @unchecked Sendable {
-        let less: (Int, Int) -> Bool
-
-        struct Buffer: @unchecked Sendable {
-            let base: UnsafeMutablePointer<Int>
-            let middle: Int
-            let count: Int
+        static func < (left: LeadEntry, right: LeadEntry) -> Bool {
+            if left.lead != right.lead { return left.lead < right.lead }
+            if left.recordID != right.recordID { return left.recordID < right.recordID }
+            return left.index < right.index
         }
     }
 
     /// Up to the first eight UTF-8 bytes of `text` as a big-endian integer, zero-padded: if two
-    /// prefixes differ, their order is the texts' byte order.
-    static func accountPrefix(_ text: String) -> UInt64 {
+    /// prefixes differ, their order is the texts' byte order (equal prefixes decide nothing).
+    static func textPrefix(_ text: String) -> UInt64 {
         var prefix: UInt64 = 0
         var taken = 0
         for byte in text.utf8.prefix(8) {
@@ -112,6 +107,27 @@ public enum ReportOrder {
             taken += 1
         }
         return taken == 0 ? 0 : prefix << UInt64(8 * (8 - taken))
+    }
+
+    /// Per finding, one integer whose order is the order of (account, cycle, kind) as the report
+    /// compares them: the account's rank among the findings' distinct accounts in byte order,
+    /// then the cycle (`YYYYMM`, whose numeric order is its text's), then the kind's rank by name.
+    static func leadKeys(_ findings: [Finding]) -> [UInt64] {
+        var ranks: [String: Int] = [:]
+        findings.withUnsafeBufferPointer { all in
+            for index in all.indices { ranks[all[index].account] = 0 }
+        }
+        for (rank, account) in ranks.keys.sorted(by: precedes).enumerated() { ranks[account] = rank }
+        let kindRanks = RecordKind.allCases.sorted { precedes($0.rawValue, $1.rawValue) }
+        return findings.withUnsafeBufferPointer { all in
+            all.indices.map { index in
+                let finding = all.baseAddress! + index
+                // Cycles are validated `YYYY-MM` (0…999912): 20 bits; the kind takes 3 more.
+                precondition((0..<(1 << 28)).contains(finding.pointee.cycle), "cycle out of range")
+                let kind = kindRanks.firstIndex(of: finding.pointee.kind)!
+                return UInt64(ranks[finding.pointee.account]!) << 32 | UInt64(finding.pointee.cycle) << 3 | UInt64(kind)
+            }
+        }
     }
 
     /// Byte order of two strings' UTF-8 (memcmp on native strings).

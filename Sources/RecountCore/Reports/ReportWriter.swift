@@ -62,12 +62,13 @@ public enum ReportWriter {
             let slices = Array(stride(from: start, to: min(findings.count, start + sliceSize * window), by: sliceSize))
             let formatted = TaskSlots<[UInt8]>(count: slices.count, repeating: [])
             DispatchQueue.concurrentPerform(iterations: slices.count) { index in
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(sliceSize * 128)
-                for finding in findings[slices[index]..<min(findings.count, slices[index] + sliceSize)] {
-                    FindingRow.append(finding, result.catalog, to: &bytes)
+                var out = ByteWriter(capacity: sliceSize * 128)
+                findings.withUnsafeBufferPointer { all in
+                    for position in slices[index]..<min(all.count, slices[index] + sliceSize) {
+                        FindingRow.append(all[position], result.catalog, to: &out)
+                    }
                 }
-                formatted[index] = bytes
+                formatted[index] = out.bytes
             }
             for bytes in formatted.elements { try gzip.write(bytes) }
             start += sliceSize * window
