@@ -335,4 +335,31 @@ import Testing
             rater.rate(plan: "S", .sms, start: "2025-12-31T12:00:00")
                 == .unfiled(reason: "plan S not in force on 2025-12-31"))
     }
+
+    /// A rater that does not explain (`recount rate`, the generator) rates exactly the same and
+    /// says "unfiled" with an empty reason.
+    @Test func quietRaterRatesTheSameWithoutReasons() throws {
+        let catalog = try Fixture.workedExamples()
+        let explaining = Rater(catalog: catalog), quiet = Rater(catalog: catalog, explains: false)
+        let cases: [(String, Service, String, Int64, Int64)] = [
+            ("", .voice, "2026-10-05T10:00:00", 60, 0), ("P09", .voice, "2026-10-05T10:00:00", 60, 0),
+            ("S", .sms, "2025-12-31T12:00:00", 0, 0), ("S", .sms, "2026-10-05T10:00:00", 0, 0),
+            ("S", .voice, "2026-10-05T10:00:00", 61, 0), ("S", .data, "2026-10-05T10:00:00", 0, 1025),
+            ("B", .voice, "2026-10-05T19:59:30", 61, 0),
+        ]
+        var ratedCount = 0
+        for (plan, service, start, duration, volume) in cases {
+            let loud = explaining.rate(plan: plan, service, start: start, duration: duration, volume: volume)
+            let silent = quiet.rate(plan: plan, service, start: start, duration: duration, volume: volume)
+            switch loud {
+            case .rated:
+                ratedCount += 1
+                #expect(silent == loud, "\(plan) \(service)")
+            case .unfiled(let reason):
+                #expect(!reason.isEmpty)
+                #expect(silent == .unfiled(reason: ""), "\(plan) \(service)")
+            }
+        }
+        #expect(ratedCount == 4)
+    }
 }

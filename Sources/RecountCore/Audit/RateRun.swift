@@ -17,7 +17,7 @@ public enum RateRun {
     public static func run(catalog: TariffCatalog, files: [InputFile], options: PipelineOptions, outputPath: String)
         throws -> PipelineReport
     {
-        let rater = Rater(catalog: catalog)
+        let rater = Rater(catalog: catalog, explains: false)
         let timezone = catalog.timezoneOffset
         let precision = catalog.precision
         let pipeline = ChunkPipeline<Partial>(

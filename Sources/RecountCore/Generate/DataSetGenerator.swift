@@ -78,7 +78,7 @@ public enum DataSetGenerator {
     public static func generate(_ options: GeneratorOptions) throws(GeneratorError) -> GenerationSummary {
         try generate(options) { yaml, path throws(GeneratorError) in
             let catalog = try engineCatalog(yaml: yaml, path: path)
-            return { Rater(catalog: catalog) }
+            return { Rater(catalog: catalog, explains: false) }
         }
     }
 

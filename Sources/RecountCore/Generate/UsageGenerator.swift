@@ -332,7 +332,8 @@ struct UsageGenerator: Sendable {
         case .unfiled(let reason):
             throw .raterDisagrees(
                 record: RecordID.text(.usage, row.recordNumber),
-                detail: "plan P01 should cover every \(row.service.name) record but the rater says: \(reason)")
+                detail: "plan P01 should cover every \(row.service.name) record but the rater says it is unfiled"
+                    + (reason.isEmpty ? "" : ": \(reason)"))
         }
     }
 

@@ -8,23 +8,31 @@ public final class Rater: Sendable {
     public let catalog: TariffCatalog
     private let grainMicros: Int64
     private let rounding: RoundingMode
+    /// False when the caller never shows why a record is unfiled (`recount rate`, the generator):
+    /// `.unfiled` then carries an empty reason, and no text is built for it.
+    private let explains: Bool
 
-    public init(catalog: TariffCatalog) {
+    public init(catalog: TariffCatalog, explains: Bool = true) {
         self.catalog = catalog
         self.grainMicros = catalog.precision.grainMicros
         self.rounding = catalog.rounding
+        self.explains = explains
+    }
+
+    @inline(__always)
+    private func unfiled(_ reason: @autoclosure () -> String) -> Rating {
+        .unfiled(reason: explains ? reason() : "")
     }
 
     public func rate(_ event: UsageEvent) -> Rating {
-        if event.planID.isEmpty { return .unfiled(reason: "empty plan") }
+        if event.planID.isEmpty { return unfiled("empty plan") }
         guard let versions = catalog.planVersions(id: event.planID) else {
-            return .unfiled(reason: "plan \(Self.text(event.planID)) is not filed")
+            return unfiled("plan \(Self.text(event.planID)) is not filed")
         }
         let localStart = event.start + catalog.timezoneOffset
         let localDay = CivilTime.floorDiv(localStart, CivilTime.secondsPerDay)
         guard let version = catalog.planVersionIndex(in: versions, localDay: localDay) else {
-            return .unfiled(
-                reason: "plan \(Self.text(event.planID)) not in force on \(CivilTime.formatDate(days: localDay))")
+            return unfiled("plan \(Self.text(event.planID)) not in force on \(CivilTime.formatDate(days: localDay))")
         }
         switch event.service {
         case .voice: return rateVoice(event, version: version, localStart: localStart)
@@ -48,7 +56,7 @@ public final class Rater: Sendable {
         case .rated(let quantity, let numerator):
             return rated(quantity, numerator, over: catalog.plans[version].voiceTariff.denominator, version: version)
         case .uncovered(let elapsed):
-            return .unfiled(reason: uncoveredVoice(event, version: version, local: localStart + elapsed))
+            return unfiled(uncoveredVoice(event, version: version, local: localStart + elapsed))
         }
     }
 
@@ -68,8 +76,7 @@ public final class Rater: Sendable {
     private func rateSMS(_ event: UsageEvent, version: Int) -> Rating {
         let rule = catalog.plans[version].smsPrefixes.longestMatch(event.destination) { _ in true }
         if rule < 0 {
-            return .unfiled(
-                reason: "no sms rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination))")
+            return unfiled("no sms rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination))")
         }
         return rated(1, Int128(catalog.plans[version].sms[rule].rate.micros), over: 1, version: version)
     }
@@ -78,7 +85,7 @@ public final class Rater: Sendable {
     private func rateData(_ event: UsageEvent, version: Int) -> Rating {
         guard let increment = catalog.plans[version].data?.increment, let rate = catalog.plans[version].data?.rate,
             let per = catalog.plans[version].data?.per
-        else { return .unfiled(reason: "plan \(catalog.plans[version].id) has no data rule") }
+        else { return unfiled("plan \(catalog.plans[version].id) has no data rule") }
         if event.volumeBytes <= 0 { return .rated(quantity: 0, amount: .zero) }
         let quantity = (event.volumeBytes + increment - 1) / increment * increment
         return rated(quantity, Int128(quantity) * Int128(rate.micros), over: per, version: version)
@@ -87,7 +94,7 @@ public final class Rater: Sendable {
     @inline(__always)
     private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64, version: Int) -> Rating {
         guard let amount = round(numerator, over: denominator) else {
-            return .unfiled(reason: "expected amount under plan \(catalog.plans[version].id) is too large to represent")
+            return unfiled("expected amount under plan \(catalog.plans[version].id) is too large to represent")
         }
         return .rated(quantity: quantity, amount: amount)
     }
