@@ -64,22 +64,20 @@ public struct ExactAmount: Equatable, Sendable {
 
     /// The one rounding: to a whole number of `precision` grains, symmetric for negatives.
     public func rounded(_ precision: AmountPrecision, _ mode: RoundingMode) -> Money {
-        // Whole micros that fit 63 bits (every billed amount): the same arithmetic in 64 bits.
+        let grains: UInt64
         if denominator == 1, let micros = Int64(exactly: numerator), micros != .min {
-            let magnitude = micros.magnitude, divisor = UInt64(precision.grainMicros)
-            var grains = magnitude / divisor
-            let remainder = magnitude % divisor
-            switch mode {
-            case .down: break
-            case .up: if remainder != 0 { grains += 1 }
-            case .halfUp: if remainder * 2 >= divisor { grains += 1 }
-            }
-            let rounded = Int64(grains) * precision.grainMicros
-            return Money(micros: micros < 0 ? -rounded : rounded)
+            // Whole micros that fit 63 bits (every billed amount): the same arithmetic in 64 bits.
+            grains = Self.grains(micros.magnitude, UInt64(precision.grainMicros), mode)
+        } else {
+            grains = UInt64(Self.grains(numerator.magnitude, (denominator * Int128(precision.grainMicros)).magnitude, mode))
         }
-        let grainDenominator = denominator * Int128(precision.grainMicros)
-        let magnitude = numerator.magnitude
-        let divisor = grainDenominator.magnitude
+        let micros = Int64(grains) * precision.grainMicros
+        return Money(micros: numerator < 0 ? -micros : micros)
+    }
+
+    /// `magnitude / divisor` rounded by `mode`.
+    @inline(__always)
+    private static func grains<T: UnsignedInteger>(_ magnitude: T, _ divisor: T, _ mode: RoundingMode) -> T {
         var grains = magnitude / divisor
         let remainder = magnitude % divisor
         switch mode {
@@ -87,8 +85,7 @@ public struct ExactAmount: Equatable, Sendable {
         case .up: if remainder != 0 { grains += 1 }
         case .halfUp: if remainder * 2 >= divisor { grains += 1 }
         }
-        let micros = Int64(grains) * precision.grainMicros
-        return Money(micros: numerator < 0 ? -micros : micros)
+        return grains
     }
 
     /// Rounded once and written with exactly the precision's digits (`0.220`, `-3.500`, `12`).
