@@ -39,8 +39,10 @@ struct RateCommand: ParsableCommand {
             let rows = report.files.reduce(0) { $0 + $1.rowsRead }
             let bytes = report.files.reduce(0) { $0 + $1.decompressedBytes }
             let seconds = max(report.wallSeconds, 1e-6)
-            print(String(format: "%d rows rated in %.2f s: %.0f rows/s, %.1f MB/s decompressed", rows, seconds,
-                         Double(rows) / seconds, Double(bytes) / 1e6 / seconds))
+            print(
+                String(
+                    format: "%d rows rated in %.2f s: %.0f rows/s, %.1f MB/s decompressed", rows, seconds,
+                    Double(rows) / seconds, Double(bytes) / 1e6 / seconds))
         } catch {
             throw Failure.exit(String(describing: error), code: 2)
         }

@@ -8,7 +8,9 @@ struct Recount: ParsableCommand {
         commandName: "recount",
         abstract: "Audit telecom billing records against the filed tariffs and compute the double refund owed.",
         version: RecountVersion.current,
-        subcommands: [AuditCommand.self, ValidateCommand.self, RateCommand.self, CatalogCommand.self, GenerateCommand.self])
+        subcommands: [
+            AuditCommand.self, ValidateCommand.self, RateCommand.self, CatalogCommand.self, GenerateCommand.self,
+        ])
 
     /// ArgumentParser's own `main`, except that usage errors exit 1 as DESIGN.md §6 says
     /// (ArgumentParser's default for them is EX_USAGE, 64).

@@ -40,8 +40,10 @@ import Testing
         let base = TestSupport.temporaryFolder()
         try runAudit(TestSupport.demoArguments(out: base + "/reference") + ["--threads", "1"])
         try runAudit(
-            TestSupport.demoArguments(out: base + "/other") + ["--threads", String(threads), "--chunk-size",
-                                                                String(chunkSize)])
+            TestSupport.demoArguments(out: base + "/other") + [
+                "--threads", String(threads), "--chunk-size",
+                String(chunkSize),
+            ])
         #expect(try outputs(base + "/reference") == outputs(base + "/other"))
     }
 

@@ -28,8 +28,10 @@ import Testing
 
     func rate(_ out: String, _ extra: [String] = []) throws {
         var command = try Recount.parseAsRoot(
-            ["rate", "--catalog", TestSupport.demo + "/catalog.yaml", "--usage", TestSupport.demo + "/usage",
-             "--max-rejects", "1", "--out", out] + extra)
+            [
+                "rate", "--catalog", TestSupport.demo + "/catalog.yaml", "--usage", TestSupport.demo + "/usage",
+                "--max-rejects", "1", "--out", out,
+            ] + extra)
         try command.run()
     }
 
@@ -45,8 +47,10 @@ import Testing
     @Test func malformedRowBeyondBudgetLeavesNoOutput() throws {
         let folder = TestSupport.temporaryFolder()
         var command = try Recount.parseAsRoot(
-            ["rate", "--catalog", TestSupport.demo + "/catalog.yaml", "--usage", TestSupport.demo + "/usage",
-             "--out", folder + "/rated.csv"])
+            [
+                "rate", "--catalog", TestSupport.demo + "/catalog.yaml", "--usage", TestSupport.demo + "/usage",
+                "--out", folder + "/rated.csv",
+            ])
         #expect(throws: ExitCode(2)) { try command.run() }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }

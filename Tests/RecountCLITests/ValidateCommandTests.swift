@@ -22,8 +22,8 @@ private func recount(_ arguments: [String]) throws -> Run {
     process.arguments = arguments
     let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("recount-out-" + UUID().uuidString)
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("recount-err-" + UUID().uuidString)
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    precondition(FileManager.default.createFile(atPath: outURL.path, contents: nil), "cannot create \(outURL.path)")
+    precondition(FileManager.default.createFile(atPath: errURL.path, contents: nil), "cannot create \(errURL.path)")
     defer {
         try? FileManager.default.removeItem(at: outURL)
         try? FileManager.default.removeItem(at: errURL)
@@ -47,7 +47,7 @@ private final class Folder {
     deinit { try? FileManager.default.removeItem(atPath: path) }
     func write(_ name: String, _ bytes: [UInt8]) -> String {
         let full = path + "/" + name
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: full, contents: Data(bytes)), "cannot create \(full)")
         return full
     }
     func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }

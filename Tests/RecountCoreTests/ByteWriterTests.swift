@@ -53,7 +53,9 @@ import Testing
     @Test func digitRunsAtEveryAlignment() {
         for prefix in 0..<9 {
             for digits in 0..<25 {
-                let text = Array(String(repeating: "k", count: prefix).utf8) + (0..<digits).map { UInt8(48 + ($0 * 7) % 10) } + [UInt8(ascii: "z")]
+                let text =
+                    Array(String(repeating: "k", count: prefix).utf8) + (0..<digits).map { UInt8(48 + ($0 * 7) % 10) }
+                    + [UInt8(ascii: "z")]
                 let bytes = Self.encode(text)
                 #expect(Self.decode(bytes).text == text)
                 // Letters literal, digits paired: the size is exact.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountCore
 
 /// Loading catalogs: settings, defaults, value grammars, versions and items.
@@ -16,10 +17,11 @@ import Testing
         let s = catalog.plans[2]
         #expect(s.approval == "WX-2026-0001")
         #expect(s.bandRule == .start)
-        #expect(s.voice[0].steps == [
-            Step(after: 0, increment: 60, rate: money("0.20"), per: 60),
-            Step(after: 60, increment: 6, rate: money("0.20"), per: 60),
-        ])
+        #expect(
+            s.voice[0].steps == [
+                Step(after: 0, increment: 60, rate: money("0.20"), per: 60),
+                Step(after: 60, increment: 6, rate: money("0.20"), per: 60),
+            ])
         #expect(s.data?.rate == Money(micros: 300))
         #expect(catalog.plans[0].bandRule == .split)
         #expect(catalog.plans[0].voice[1].bands.count == 3)
@@ -148,13 +150,17 @@ import Testing
         for plan in 0..<300 {
             yaml += "  - id: P\(plan)\n    approval: A\(plan)\n    effective_from: 2020-01-01\n    voice:\n"
             for prefix in 0..<40 {
-                yaml += "      - {destinations: [\"\(860 + prefix)\(plan)\"], steps: [{after: 0s, increment: 1s, rate: 0.0\(prefix % 10), per: 60s}]}\n"
+                yaml +=
+                    "      - {destinations: [\"\(860 + prefix)\(plan)\"], steps: [{after: 0s, increment: 1s, rate: 0.0\(prefix % 10), per: 60s}]}\n"
             }
         }
         let rater = Rater(catalog: try TariffCatalog.parse(yaml: yaml, path: "big.yaml"))
         let got = FieldDecoder.withBytes("P123") { plan in
             FieldDecoder.withBytes("87712399") { dest in
-                rater.rate(UsageEvent(planID: plan, service: .voice, start: 1_700_000_000, durationSeconds: 60, volumeBytes: 0, destination: dest))
+                rater.rate(
+                    UsageEvent(
+                        planID: plan, service: .voice, start: 1_700_000_000, durationSeconds: 60, volumeBytes: 0,
+                        destination: dest))
             }
         }
         // prefix 877123 is number 17 → rate 0.07 per minute.

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import RecountCore
 
 /// Shared helpers for the catalog and rater tests.
@@ -36,7 +37,9 @@ extension Rater {
         plan: String, _ service: Service, start: String, duration: Int64 = 0, volume: Int64 = 0,
         destination: String = "8613900000000"
     ) -> Rating {
-        guard let epoch = FieldDecoder.withBytes(start, { FieldDecoder.timestamp($0, defaultOffset: catalog.timezoneOffset) })
+        guard
+            let epoch = FieldDecoder.withBytes(
+                start, { FieldDecoder.timestamp($0, defaultOffset: catalog.timezoneOffset) })
         else { return .unfiled(reason: "test: bad timestamp \(start)") }
         return FieldDecoder.withBytes(plan) { planBytes in
             FieldDecoder.withBytes(destination) { destinationBytes in

@@ -54,7 +54,8 @@ import Testing
         try chargesB.write(toFile: folder + "/charges/b.csv", atomically: true, encoding: .utf8)
         let files =
             try InputFiles.expand(.subscription, [folder + "/subscriptions.csv.gz"])
-            + InputFiles.expand(.provider, [folder + "/providers.csv"]) + InputFiles.expand(.charge, [folder + "/charges"])
+            + InputFiles.expand(.provider, [folder + "/providers.csv"])
+            + InputFiles.expand(.charge, [folder + "/charges"])
         return (folder, files)
     }
 
@@ -90,7 +91,9 @@ import Testing
         #expect(result.rows[.charge] == RowCounts(read: 9, rejected: 1))
         #expect(result.rows[.usage] == RowCounts())
         // Rejects of both stages, in input order, naming the right files.
-        let rejects = result.rejects.map { "\((result.files[$0.file].path as NSString).lastPathComponent):\($0.line) \($0.reason)" }
+        let rejects = result.rejects.map {
+            "\((result.files[$0.file].path as NSString).lastPathComponent):\($0.line) \($0.reason)"
+        }
         #expect(rejects.count == 2)
         #expect(rejects.first?.hasPrefix("subscriptions.csv.gz:5 ordered_at:") == true)
         #expect(rejects.last?.hasPrefix("b.csv:6 amount:") == true)

@@ -26,26 +26,33 @@ import Testing
     init() throws {
         let at = ChargeFixture.instant
         var providers = ProviderRegistryBuilder()
-        providers.add(provider: "SP1", licence: "B2-1", validFrom: ChargeFixture.day("2026-01-01"),
-                      validTo: ChargeFixture.day("2026-12-31"))
+        providers.add(
+            provider: "SP1", licence: "B2-1", validFrom: ChargeFixture.day("2026-01-01"),
+            validTo: ChargeFixture.day("2026-12-31"))
         providers.add(provider: "SP2", licence: "", validFrom: ChargeFixture.day("2026-01-01"), validTo: nil)
-        providers.add(provider: "SP3", licence: "B2-3", validFrom: ChargeFixture.day("2026-01-01"),
-                      validTo: ChargeFixture.day("2026-03-31"))
+        providers.add(
+            provider: "SP3", licence: "B2-3", validFrom: ChargeFixture.day("2026-01-01"),
+            validTo: ChargeFixture.day("2026-03-31"))
         var orders = SubscriptionIndexBuilder()
         // A1: confirmed after 5 minutes, active.
-        orders.add(account: "A1", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
-                   confirmedAt: at("2026-03-01T10:05:00"), cancelledAt: nil)
-        orders.add(account: "A1", provider: "SP3", serviceCode: "M3", orderedAt: at("2026-03-01T10:00:00"),
-                   confirmedAt: at("2026-03-01T10:05:00"), cancelledAt: nil)
+        orders.add(
+            account: "A1", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
+            confirmedAt: at("2026-03-01T10:05:00"), cancelledAt: nil)
+        orders.add(
+            account: "A1", provider: "SP3", serviceCode: "M3", orderedAt: at("2026-03-01T10:00:00"),
+            confirmedAt: at("2026-03-01T10:05:00"), cancelledAt: nil)
         // A2: never confirmed.
-        orders.add(account: "A2", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
-                   confirmedAt: nil, cancelledAt: nil)
+        orders.add(
+            account: "A2", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
+            confirmedAt: nil, cancelledAt: nil)
         // A3: confirmed, cancelled on the 10th at midnight.
-        orders.add(account: "A3", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
-                   confirmedAt: at("2026-03-01T10:05:00"), cancelledAt: at("2026-03-10T00:00:00"))
+        orders.add(
+            account: "A3", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
+            confirmedAt: at("2026-03-01T10:05:00"), cancelledAt: at("2026-03-10T00:00:00"))
         // A4: "confirmed" 30 s after the order, under min_confirmation_delay.
-        orders.add(account: "A4", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
-                   confirmedAt: at("2026-03-01T10:00:30"), cancelledAt: nil)
+        orders.add(
+            account: "A4", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
+            confirmedAt: at("2026-03-01T10:00:30"), cancelledAt: nil)
         judge = ChargeJudge(catalog: try Self.catalog(), subscriptions: orders.build(), providers: providers.build())
     }
 
@@ -131,8 +138,10 @@ import Testing
     }
 
     @Test func providerMissingFromTheRegistryOrWithoutLicence() {
-        #expect(rule("MUSIC", "10.00", at: "2026-03-05T12:00:00", provider: "SP9", service: "M1") == .unlicensedProvider)
-        #expect(rule("MUSIC", "10.00", at: "2026-03-05T12:00:00", provider: "SP2", service: "M1") == .unlicensedProvider)
+        #expect(
+            rule("MUSIC", "10.00", at: "2026-03-05T12:00:00", provider: "SP9", service: "M1") == .unlicensedProvider)
+        #expect(
+            rule("MUSIC", "10.00", at: "2026-03-05T12:00:00", provider: "SP2", service: "M1") == .unlicensedProvider)
     }
 
     @Test func anyChargeNamingAProviderIsCheckedEvenWithoutSubscription() {
@@ -150,14 +159,17 @@ import Testing
         #expect(verdict("MUSIC", "10.00", at: "2026-03-31T15:59:59Z", provider: "SP3", service: "M3") == nil)
         #expect(
             rule("MUSIC", "10.00", at: "2026-03-31T16:00:00Z", provider: "SP3", service: "M3") == .unlicensedProvider)
-        #expect(rule("MUSIC", "10.00", at: "2026-04-01T00:00:00", provider: "SP3", service: "M3") == .unlicensedProvider)
+        #expect(
+            rule("MUSIC", "10.00", at: "2026-04-01T00:00:00", provider: "SP3", service: "M3") == .unlicensedProvider)
     }
 
     // MARK: subscriptions
 
     @Test func noSubscription() throws {
-        let none = try #require(verdict("MUSIC", "10.00", at: "2026-03-05T12:00:00", account: "A9", provider: "SP1",
-                                        service: "M1"))
+        let none = try #require(
+            verdict(
+                "MUSIC", "10.00", at: "2026-03-05T12:00:00", account: "A9", provider: "SP1",
+                service: "M1"))
         #expect(none.rule == .noSubscription)
         #expect(none.expectedAmount == .zero)
         #expect(none.overcharge == ChargeFixture.money("10.00"))

@@ -27,7 +27,8 @@ import Testing
         }
         var chunks: [[Row]] = []
         var made: [Row] = []
-        var file = 0, sequence = 0
+        var file = 0
+        var sequence = 0
         while made.count < count {
             var chunk: [Row] = []
             for index in 0..<Int(1 + next(40)) {
@@ -36,7 +37,8 @@ import Testing
                 var row = Row(
                     order: order, id: "R\(next(400))", account: "A\(next(5))",
                     service: [Service.voice, .sms, .data][Int(next(3))], start: 1_760_000_000 + Int64(next(6)),
-                    duration: Int64(next(3)), volume: Int64(next(2)), destination: "86\(next(3))", billed: (Int64(next(9)) - 4) * (next(2) == 0 ? 1 : 1000))
+                    duration: Int64(next(3)), volume: Int64(next(2)), destination: "86\(next(3))",
+                    billed: (Int64(next(9)) - 4) * (next(2) == 0 ? 1 : 1000))
                 if next(10) == 0, !made.isEmpty {
                     row.id = made[Int(next(UInt64(made.count)))].id  // an exact record_id repeat
                 }
@@ -62,7 +64,8 @@ import Testing
                     row.destination.utf8CString.withUnsafeBytes { destination in
                         let record = UsageRecord(
                             recordID: UnsafeRawBufferPointer(rebasing: id.dropLast()),
-                            account: UnsafeRawBufferPointer(rebasing: account.dropLast()), plan: UnsafeRawBufferPointer(start: nil, count: 0),
+                            account: UnsafeRawBufferPointer(rebasing: account.dropLast()),
+                            plan: UnsafeRawBufferPointer(start: nil, count: 0),
                             destination: UnsafeRawBufferPointer(rebasing: destination.dropLast()), service: row.service,
                             start: row.start, durationSeconds: row.duration, volumeBytes: row.volume,
                             billedQuantity: 1, billedAmount: Money(micros: row.billed), cycle: 202610)
@@ -77,7 +80,8 @@ import Testing
 
     /// Oracle: in input order, a record is a duplicate by id / by content when an earlier one had it.
     static func oracle(_ chunks: [[Row]]) -> [UInt64: (Bool, Bool)] {
-        var ids = Set<String>(), contents = Set<String>()
+        var ids = Set<String>()
+        var contents = Set<String>()
         var marks: [UInt64: (Bool, Bool)] = [:]
         for row in chunks.joined() {
             let content = "\(row.account)|\(row.service)|\(row.start)|\(row.destination)|\(row.duration)|\(row.volume)"
@@ -148,8 +152,10 @@ import Testing
         defer { arena.release() }
         let longID = [UInt8](repeating: UInt8(ascii: "x"), count: 40_000)
         var expected: [(Int, UInt64)] = []
-        for position in [ChunkPosition(file: 0, sequence: 0), ChunkPosition(file: 0, sequence: 1),
-                         ChunkPosition(file: 3, sequence: 7), ChunkPosition(file: 3, sequence: 8)] {
+        for position in [
+            ChunkPosition(file: 0, sequence: 0), ChunkPosition(file: 0, sequence: 1),
+            ChunkPosition(file: 3, sequence: 7), ChunkPosition(file: 3, sequence: 8),
+        ] {
             let chunkOrder = RecordOrder.make(position, record: 0)
             arena.beginBatch(chunkOrder: chunkOrder)
             for record in 0..<300 {
@@ -173,7 +179,8 @@ import Testing
     @Test func hashCollisionsNeverMatchDifferentKeys() {
         // Many distinct ids: all must stay unmarked although buckets are shared by 28-bit tags.
         let chunk = (0..<5_000).map { index in
-            Row(order: RecordOrder.make(ChunkPosition(file: 0, sequence: 0), record: index), id: "id\(index)",
+            Row(
+                order: RecordOrder.make(ChunkPosition(file: 0, sequence: 0), record: index), id: "id\(index)",
                 account: "A", service: .sms, start: 0, duration: 0, volume: 0, destination: "", billed: 0)
         }
         let index = DuplicateIndex()

@@ -123,13 +123,15 @@ import Testing
                 #expect(try inflateWhole(path, engine: engine).isEmpty)
                 #expect(throws: InputError.emptyFile(file: path)) {
                     try Validation.run(
-                        files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 1, inflater: engine))
+                        files: [InputFile(kind: .usage, path: path)],
+                        options: PipelineOptions(threads: 1, inflater: engine))
                 }
             case 1:
                 // One byte (0x1f) cannot be gzip's two-byte magic: it is plain text, and not a header.
                 #expect(throws: InputError.self) {
                     try Validation.run(
-                        files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 1, inflater: engine))
+                        files: [InputFile(kind: .usage, path: path)],
+                        options: PipelineOptions(threads: 1, inflater: engine))
                 }
             default:
                 #expect(throws: InputError.truncatedGzip(file: path, compressedOffset: cut), "cut at \(cut)") {
@@ -226,7 +228,8 @@ import Testing
         }
         #expect(throws: InputError.trailingGarbage(file: path, compressedOffset: gzip.count)) {
             try Validation.run(
-                files: [InputFile(kind: .usage, path: path)], options: PipelineOptions(threads: 2, maxRejects: 1000, inflater: engine))
+                files: [InputFile(kind: .usage, path: path)],
+                options: PipelineOptions(threads: 2, maxRejects: 1000, inflater: engine))
         }
     }
 

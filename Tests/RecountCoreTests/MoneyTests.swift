@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountCore
 
 @Suite struct MoneyTests {
@@ -9,7 +10,9 @@ import Testing
         #expect(Money("0.000001") == Money(micros: 1))
     }
 
-    @Test(arguments: ["", "-", ".5", "1.", "1.1234567", "1e3", "+1", "1,5", " 1", "1 ", "--1", "1.2.3", "1234567890123"])
+    @Test(arguments: [
+        "", "-", ".5", "1.", "1.1234567", "1e3", "+1", "1,5", " 1", "1 ", "--1", "1.2.3", "1234567890123",
+    ])
     func rejectsMalformed(_ text: String) {
         #expect(Money(text) == nil)
     }
@@ -49,8 +52,12 @@ import Testing
         #expect(perSecond.rounded(AmountPrecision(fractionDigits: 6), .up) == Money(micros: 3334))
         let sixtyTimes = ExactAmount(Money("0.20")!, times: 60, over: 60)
         #expect(sixtyTimes == ExactAmount(Money("0.20")!))
-        #expect(ExactAmount(Money("0.0005")!).times(Money("2")!).formatted(AmountPrecision(fractionDigits: 3), .halfUp) == "0.001")
-        #expect(ExactAmount(Money("0.333")!).times(Money("1.5")!).formatted(AmountPrecision(fractionDigits: 3), .halfUp) == "0.500")
+        #expect(
+            ExactAmount(Money("0.0005")!).times(Money("2")!).formatted(AmountPrecision(fractionDigits: 3), .halfUp)
+                == "0.001")
+        #expect(
+            ExactAmount(Money("0.333")!).times(Money("1.5")!).formatted(AmountPrecision(fractionDigits: 3), .halfUp)
+                == "0.500")
     }
 
     @Test func precisionLiterals() {
@@ -67,8 +74,10 @@ import Testing
     /// 128-bit path. Both must agree for every mode and precision, at and around each half.
     @Test func wholeMicrosFastPathsAgreeWithTheFractionPath() {
         let factors = [Money(micros: 2_000_000), Money(micros: 1_500_000), Money(micros: 1), Money(micros: 0)]
-        var samples: [Int64] = [0, 1, -1, 499, 500, 501, -500, 4_999, 5_000, 5_001, -5_000, 999_999, 1_000_000,
-                                Int64.max / 4, -(Int64.max / 4)]
+        var samples: [Int64] = [
+            0, 1, -1, 499, 500, 501, -500, 4_999, 5_000, 5_001, -5_000, 999_999, 1_000_000,
+            Int64.max / 4, -(Int64.max / 4),
+        ]
         var random = SeededRandom(seed: 5)
         for _ in 0..<300 { samples.append(Int64(bitPattern: random.next()) >> Int64(random.next() % 60)) }
         for micros in samples {
@@ -77,7 +86,9 @@ import Testing
             for digits in 0...6 {
                 let precision = AmountPrecision(fractionDigits: digits)
                 for mode in [RoundingMode.halfUp, .up, .down] {
-                    #expect(whole.rounded(precision, mode) == fraction.rounded(precision, mode), "\(micros) \(digits) \(mode)")
+                    #expect(
+                        whole.rounded(precision, mode) == fraction.rounded(precision, mode),
+                        "\(micros) \(digits) \(mode)")
                 }
             }
             for factor in factors {
@@ -85,11 +96,14 @@ import Testing
             }
         }
         // By hand: 0.0125 is 1.25 cents: 0.01 down and half_up, 0.02 up; -0.015 half_up is -0.02.
-        let amount = ExactAmount(Money(micros: 12_500)), cents = AmountPrecision(fractionDigits: 2)
+        let amount = ExactAmount(Money(micros: 12_500))
+        let cents = AmountPrecision(fractionDigits: 2)
         #expect(amount.rounded(cents, .down) == Money(micros: 10_000))
         #expect(amount.rounded(cents, .halfUp) == Money(micros: 10_000))
         #expect(amount.rounded(cents, .up) == Money(micros: 20_000))
         #expect(ExactAmount(Money(micros: -15_000)).rounded(cents, .halfUp) == Money(micros: -20_000))
-        #expect(ExactAmount(Money(micros: 333)).times(Money(micros: 1_500_000)) == ExactAmount(numerator: 999, denominator: 2))
+        #expect(
+            ExactAmount(Money(micros: 333)).times(Money(micros: 1_500_000))
+                == ExactAmount(numerator: 999, denominator: 2))
     }
 }

@@ -6,8 +6,9 @@ import Testing
 @Suite struct ProviderRegistryTests {
     func registry() -> ProviderRegistry {
         var builder = ProviderRegistryBuilder()
-        builder.add(provider: "SP1", licence: "B2-2026-001", validFrom: ChargeFixture.day("2026-01-01"),
-                    validTo: ChargeFixture.day("2026-03-31"))
+        builder.add(
+            provider: "SP1", licence: "B2-2026-001", validFrom: ChargeFixture.day("2026-01-01"),
+            validTo: ChargeFixture.day("2026-03-31"))
         // A second licensed period after a gap.
         builder.add(provider: "SP1", licence: "B2-2026-002", validFrom: ChargeFixture.day("2026-05-01"), validTo: nil)
         builder.add(provider: "SP2", licence: "", validFrom: ChargeFixture.day("2026-01-01"), validTo: nil)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountCore
 
 /// Random calls against a slow, literal reading of DESIGN.md §3.1 `split`, and the agreement
@@ -55,7 +56,9 @@ import Testing
     /// DESIGN.md §3.1 `split`, literally: cut at every band start or end (of any rule, on any
     /// day: more cuts than needed) and every step `after`; then charge piece by piece, each
     /// rounded up to its own increments and eating into the next. Exact sums via `ExactAmount`.
-    static func oracle(_ rules: [VoiceRule], _ destination: String, local: Int64, duration: Int64) -> (Int64, ExactAmount)? {
+    static func oracle(_ rules: [VoiceRule], _ destination: String, local: Int64, duration: Int64) -> (
+        Int64, ExactAmount
+    )? {
         guard let firstRule = ruleAt(rules, destination, local: local) else { return nil }
         if duration == 0 { return (0, .zero) }
         var cuts: Set<Int64> = [0, duration]
@@ -93,24 +96,34 @@ import Testing
         var crossing = 0
         for _ in 0..<3000 {
             // Anywhere in Oct 2026 local time, 0 s to 2 h, biased to short calls.
-            let local = CivilTime.days(year: 2026, month: 10, day: 1) * 86_400 + Int64.random(in: 0..<(31 * 86_400), using: &random)
-            let duration = Bool.random(using: &random) ? Int64.random(in: 0...300, using: &random) : Int64.random(in: 0...7200, using: &random)
+            let local =
+                CivilTime.days(year: 2026, month: 10, day: 1) * 86_400
+                + Int64.random(in: 0..<(31 * 86_400), using: &random)
+            let duration =
+                Bool.random(using: &random)
+                ? Int64.random(in: 0...300, using: &random) : Int64.random(in: 0...7200, using: &random)
             let destination = Self.destinations.randomElement(using: &random)!
             let epoch = local - catalog.timezoneOffset
             let got = FieldDecoder.withBytes("MX") { plan in
                 FieldDecoder.withBytes(destination) { dest in
-                    rater.rate(UsageEvent(planID: plan, service: .voice, start: epoch, durationSeconds: duration, volumeBytes: 0, destination: dest))
+                    rater.rate(
+                        UsageEvent(
+                            planID: plan, service: .voice, start: epoch, durationSeconds: duration, volumeBytes: 0,
+                            destination: dest))
                 }
             }
             let expected = Self.oracle(rules, destination, local: local, duration: duration)
             if let (quantity, cost) = expected {
-                #expect(got == .rated(quantity: quantity, amount: cost.rounded(catalog.precision, catalog.rounding)),
-                        "MX \(CivilTime.formatInstantUTC(local)) local, \(duration) s to \(destination)")
+                #expect(
+                    got == .rated(quantity: quantity, amount: cost.rounded(catalog.precision, catalog.rounding)),
+                    "MX \(CivilTime.formatInstantUTC(local)) local, \(duration) s to \(destination)")
                 let weekSecond = VoiceTariff.weekSecond(local: local)
                 if schedule.end(schedule.segment(weekSecond)) - weekSecond < duration { crossing += 1 }
             } else {
                 guard case .unfiled = got else {
-                    Issue.record("expected unfiled: \(CivilTime.formatInstantUTC(local)) local, \(duration) s to \(destination), got \(got)")
+                    Issue.record(
+                        "expected unfiled: \(CivilTime.formatInstantUTC(local)) local, \(duration) s to \(destination), got \(got)"
+                    )
                     continue
                 }
             }
@@ -125,7 +138,9 @@ import Testing
         var random = SeededGenerator(state: 42)
         var compared = 0
         for _ in 0..<4000 {
-            let local = CivilTime.days(year: 2026, month: 10, day: 1) * 86_400 + Int64.random(in: 0..<(31 * 86_400), using: &random)
+            let local =
+                CivilTime.days(year: 2026, month: 10, day: 1) * 86_400
+                + Int64.random(in: 0..<(31 * 86_400), using: &random)
             let duration = Int64.random(in: 0...3600, using: &random)
             let destination = Self.destinations.randomElement(using: &random)!
             // No band start or end strictly inside the call (the week segment holds it whole).
@@ -137,11 +152,16 @@ import Testing
             func rate(_ plan: String) -> Rating {
                 FieldDecoder.withBytes(plan) { plan in
                     FieldDecoder.withBytes(destination) { dest in
-                        rater.rate(UsageEvent(planID: plan, service: .voice, start: epoch, durationSeconds: duration, volumeBytes: 0, destination: dest))
+                        rater.rate(
+                            UsageEvent(
+                                planID: plan, service: .voice, start: epoch, durationSeconds: duration, volumeBytes: 0,
+                                destination: dest))
                     }
                 }
             }
-            #expect(rate("MX") == rate("MX-START"), "\(CivilTime.formatInstantUTC(local)) local, \(duration) s to \(destination)")
+            #expect(
+                rate("MX") == rate("MX-START"),
+                "\(CivilTime.formatInstantUTC(local)) local, \(duration) s to \(destination)")
         }
         #expect(compared > 1000)
     }
@@ -158,9 +178,11 @@ import Testing
             let rater = Rater(catalog: catalog)
             for _ in 0..<2000 {
                 let denominator = [1, 7, 60, 420, 1024, 1_000_000_000_000].randomElement(using: &random)!
-                let numerator = Bool.random(using: &random)
+                let numerator =
+                    Bool.random(using: &random)
                     ? Int128(Int64.random(in: 0...10_000_000, using: &random))
-                    : Int128(Int64.random(in: 0...Int64.max, using: &random)) * Int128(Int64.random(in: 1...1000, using: &random))
+                    : Int128(Int64.random(in: 0...Int64.max, using: &random))
+                        * Int128(Int64.random(in: 1...1000, using: &random))
                 let exact = ExactAmount(numerator: numerator, denominator: Int128(denominator))
                 if numerator / Int128(denominator) > Int128(Int64.max / 4) { continue }
                 #expect(rater.round(numerator, over: Int64(denominator)) == exact.rounded(catalog.precision, mode))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountCore
 
 /// Hand-computed ratings beyond the §3.4 table. Catalogs are +08:00, 0.001, half_up unless
@@ -8,7 +9,9 @@ import Testing
 
     @Test func stepBoundaries() throws {
         let rater = Rater(catalog: try Fixture.workedExamples())
-        func voice(_ seconds: Int64) -> Rating { rater.rate(plan: "S", .voice, start: "2026-10-05T10:00:00", duration: seconds) }
+        func voice(_ seconds: Int64) -> Rating {
+            rater.rate(plan: "S", .voice, start: "2026-10-05T10:00:00", duration: seconds)
+        }
         #expect(voice(1) == rated(60, "0.200"))  // one whole first increment
         #expect(voice(59) == rated(60, "0.200"))
         #expect(voice(66) == rated(66, "0.220"))  // exactly one 6 s increment: 6 × 0.20/60 = 0.02
@@ -31,7 +34,9 @@ import Testing
 
     @Test func multiStep() throws {
         let rater = Rater(catalog: try Fixture.catalog(Self.threeSteps))
-        func voice(_ seconds: Int64) -> Rating { rater.rate(plan: "M", .voice, start: "2026-10-05T10:00:00", duration: seconds) }
+        func voice(_ seconds: Int64) -> Rating {
+            rater.rate(plan: "M", .voice, start: "2026-10-05T10:00:00", duration: seconds)
+        }
         // 60 s (0.20) + 6 s (6 × 0.10/60 = 0.01)
         #expect(voice(65) == rated(66, "0.210"))
         // 60 s (0.20) + 540 s in 6 s steps (0.90) + 1 s → one 60 s increment at 0.05/60 (0.05)
@@ -61,7 +66,9 @@ import Testing
 
     @Test func connectFee() throws {
         let rater = Rater(catalog: try Fixture.catalog(Self.perSecond))
-        func voice(_ seconds: Int64) -> Rating { rater.rate(plan: "CF", .voice, start: "2026-10-05T10:00:00", duration: seconds) }
+        func voice(_ seconds: Int64) -> Rating {
+            rater.rate(plan: "CF", .voice, start: "2026-10-05T10:00:00", duration: seconds)
+        }
         #expect(voice(61) == rated(61, "0.211"))  // 61 × 0.001 + 0.15
         #expect(voice(7) == rated(7, "0.157"))  // 7 × 0.001 + 0.15
         #expect(voice(0) == rated(0, "0.000"))  // unanswered: no connect fee
@@ -75,7 +82,9 @@ import Testing
     ])
     func roundsOnceExactly(rounding: String, seconds: Int64, amount: String) throws {
         let rater = Rater(catalog: try Fixture.catalog(Self.perSecond, rounding: rounding))
-        #expect(rater.rate(plan: "THIRD", .voice, start: "2026-10-05T10:00:00", duration: seconds) == rated(seconds, amount))
+        #expect(
+            rater.rate(plan: "THIRD", .voice, start: "2026-10-05T10:00:00", duration: seconds) == rated(seconds, amount)
+        )
     }
 
     // MARK: Bands
@@ -147,7 +156,9 @@ import Testing
         #expect(rater.rate(plan: "WK", .voice, start: "2026-10-11T23:59:30", duration: 90) == rated(120, "0.400"))
         // Friday 23:59:00 for 2 days + 60 s ends Monday 00:00:00: 60 s Friday (0.30) +
         // 172800 s of weekend = 2880 minutes × 0.10 (288.00).
-        #expect(rater.rate(plan: "WK", .voice, start: "2026-10-09T23:59:00", duration: 172_860) == rated(172_860, "288.300"))
+        #expect(
+            rater.rate(plan: "WK", .voice, start: "2026-10-09T23:59:00", duration: 172_860) == rated(172_860, "288.300")
+        )
     }
 
     /// §5a: rule choice comes before the 0-second shortcut.
@@ -168,7 +179,9 @@ import Testing
         #expect(
             rater.rate(plan: "PEAK", .voice, start: "2026-10-10T21:00:00", duration: 0, destination: "8613")
                 == .unfiled(reason: "no voice rule of plan PEAK covers destination 8613 at Sat 21:00"))
-        #expect(rater.rate(plan: "PEAK", .voice, start: "2026-10-05T10:00:00", duration: 0, destination: "8613") == rated(0, "0.000"))
+        #expect(
+            rater.rate(plan: "PEAK", .voice, start: "2026-10-05T10:00:00", duration: 0, destination: "8613")
+                == rated(0, "0.000"))
         // Split: the second piece (20:00:30) has no rule, so the whole record is unfiled.
         #expect(
             rater.rate(plan: "PEAK", .voice, start: "2026-10-05T19:59:30", duration: 90, destination: "8613")
@@ -212,11 +225,14 @@ import Testing
     @Test func offsetsInRecordsAgainstAPlusEightCatalog() throws {
         let rater = Rater(catalog: try Fixture.workedExamples())
         // One instant written four ways: Monday 19:59:30 at +08:00.
-        for start in ["2026-10-05T19:59:30", "2026-10-05T19:59:30+08:00", "2026-10-05T11:59:30Z", "2026-10-05T06:59:30-05:00"] {
+        for start in [
+            "2026-10-05T19:59:30", "2026-10-05T19:59:30+08:00", "2026-10-05T11:59:30Z", "2026-10-05T06:59:30-05:00",
+        ] {
             #expect(rater.rate(plan: "B", .voice, start: start, duration: 90) == rated(120, "0.450"), "\(start)")
         }
         // Sunday 20:00 at -05:00 is Monday 09:00 at +08:00: peak, 0.30 + 0.05 fee.
-        #expect(rater.rate(plan: "B-START", .voice, start: "2026-10-04T20:00:00-05:00", duration: 60) == rated(60, "0.350"))
+        #expect(
+            rater.rate(plan: "B-START", .voice, start: "2026-10-04T20:00:00-05:00", duration: 60) == rated(60, "0.350"))
         // Sunday 20:00 local is off-peak: 0.10.
         #expect(rater.rate(plan: "B-START", .voice, start: "2026-10-04T20:00:00", duration: 60) == rated(60, "0.100"))
     }
@@ -263,8 +279,12 @@ import Testing
 
     @Test func prefixRuleOutsideItsBandFallsBackToShorterPrefix() throws {
         let rater = Rater(catalog: try Fixture.catalog(Self.prefixes))
-        #expect(rater.rate(plan: "LP", .voice, start: "2026-10-05T10:00:00", duration: 60, destination: "4420") == rated(60, "0.900"))
-        #expect(rater.rate(plan: "LP", .voice, start: "2026-10-05T21:00:00", duration: 60, destination: "4420") == rated(60, "0.600"))
+        #expect(
+            rater.rate(plan: "LP", .voice, start: "2026-10-05T10:00:00", duration: 60, destination: "4420")
+                == rated(60, "0.900"))
+        #expect(
+            rater.rate(plan: "LP", .voice, start: "2026-10-05T21:00:00", duration: 60, destination: "4420")
+                == rated(60, "0.600"))
     }
 
     @Test func uncoveredDestinations() throws {
@@ -298,9 +318,13 @@ import Testing
         }
         let rater = Rater(catalog: try Fixture.catalog(yaml))
         for (id, rate) in [("A", "0.100"), ("B", "0.200"), ("C", "0.300")] {
-            #expect(rater.rate(plan: id, .voice, start: "2026-10-05T10:00:00", duration: 60, destination: "8613") == rated(60, rate))
+            #expect(
+                rater.rate(plan: id, .voice, start: "2026-10-05T10:00:00", duration: 60, destination: "8613")
+                    == rated(60, rate))
             #expect(rater.rate(plan: id, .sms, start: "2026-10-05T10:00:00", destination: "8613") == rated(1, rate))
-            #expect(rater.rate(plan: id, .voice, start: "2026-10-05T10:00:00", duration: 60, destination: "44") == rated(60, "9.000"))
+            #expect(
+                rater.rate(plan: id, .voice, start: "2026-10-05T10:00:00", duration: 60, destination: "44")
+                    == rated(60, "9.000"))
         }
     }
 
@@ -313,7 +337,9 @@ import Testing
 
     @Test func dataRounding() throws {
         let rater = Rater(catalog: try Fixture.workedExamples())
-        func data(_ bytes: Int64) -> Rating { rater.rate(plan: "S", .data, start: "2026-10-05T10:00:00", volume: bytes) }
+        func data(_ bytes: Int64) -> Rating {
+            rater.rate(plan: "S", .data, start: "2026-10-05T10:00:00", volume: bytes)
+        }
         #expect(data(0) == rated(0, "0.000"))  // no volume, no charge
         #expect(data(1) == rated(1024, "0.000"))  // 0.0003 → 0.000
         #expect(data(1024) == rated(1024, "0.000"))
@@ -325,7 +351,8 @@ import Testing
 
     @Test func unfiledPlans() throws {
         let rater = Rater(catalog: try Fixture.workedExamples())
-        #expect(rater.rate(plan: "", .voice, start: "2026-10-05T10:00:00", duration: 60) == .unfiled(reason: "empty plan"))
+        #expect(
+            rater.rate(plan: "", .voice, start: "2026-10-05T10:00:00", duration: 60) == .unfiled(reason: "empty plan"))
         #expect(
             rater.rate(plan: "P09", .voice, start: "2026-10-05T10:00:00", duration: 60)
                 == .unfiled(reason: "plan P09 is not filed"))
@@ -340,7 +367,8 @@ import Testing
     /// says "unfiled" with an empty reason.
     @Test func quietRaterRatesTheSameWithoutReasons() throws {
         let catalog = try Fixture.workedExamples()
-        let explaining = Rater(catalog: catalog), quiet = Rater(catalog: catalog, explains: false)
+        let explaining = Rater(catalog: catalog)
+        let quiet = Rater(catalog: catalog, explains: false)
         let cases: [(String, Service, String, Int64, Int64)] = [
             ("", .voice, "2026-10-05T10:00:00", 60, 0), ("P09", .voice, "2026-10-05T10:00:00", 60, 0),
             ("S", .sms, "2025-12-31T12:00:00", 0, 0), ("S", .sms, "2026-10-05T10:00:00", 0, 0),

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountCore
 
 /// Every row of DESIGN.md §3.4, against testdata/catalogs/worked-examples.yaml

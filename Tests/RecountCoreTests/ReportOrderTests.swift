@@ -10,7 +10,9 @@ import Testing
     static func randomFindings(_ count: Int, seed: UInt64) -> [Finding] {
         var random = SeededRandom(seed: seed)
         let alphabet: [UInt8] = [0x00, 0x01, 0x30, 0x41, 0x42, 0x7f, 0xc3, 0xa9]
-        var accounts: [String] = ["", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ"]
+        var accounts: [String] = [
+            "", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ",
+        ]
         for _ in 0..<60 {
             let length = Int(random.next() % 12)
             let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
@@ -22,7 +24,9 @@ import Testing
             let kind: RecordKind = random.next() % 3 == 0 ? .charge : .usage
             let amount = Int64(random.next() % 5_000)
             return Finding(
-                kind: kind, recordID: random.next() % 2 == 0 ? "R\(random.next() % 40)" : "RECORD-00\(random.next() % 40)", account: accounts[Int(random.next() % UInt64(accounts.count))],
+                kind: kind,
+                recordID: random.next() % 2 == 0 ? "R\(random.next() % 40)" : "RECORD-00\(random.next() % 40)",
+                account: accounts[Int(random.next() % UInt64(accounts.count))],
                 cycle: cycles[Int(random.next() % 5)], rule: rules[Int(random.next() % 5)],
                 billedQuantity: kind == .usage ? amount % 7 : nil, expectedQuantity: kind == .usage ? amount % 5 : nil,
                 billedAmount: Money(micros: amount * 1_000), expectedAmount: Money(micros: amount * 600),
@@ -48,10 +52,13 @@ import Testing
         let findings = Self.randomFindings(count, seed: UInt64(count) + 11)
         let sorted = ReportOrder.sorted(findings, catalog)
         #expect(sorted.count == findings.count)
-        let rows = sorted.map { ReportOrder.fields($0, catalog) }, reference = Self.referenceSorted(findings, catalog)
+        let rows = sorted.map { ReportOrder.fields($0, catalog) }
+        let reference = Self.referenceSorted(findings, catalog)
         // The first differing row, not a diff of the whole arrays (slow to compute for 60k rows).
         let mismatch = zip(rows, reference).enumerated().first { $0.element.0 != $0.element.1 }
-        #expect(mismatch == nil, "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
+        #expect(
+            mismatch == nil,
+            "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
     }
 }
 
@@ -60,7 +67,9 @@ import Testing
     @Test func differingPrefixesAgreeWithByteOrder() {
         var random = SeededRandom(seed: 8)
         let alphabet: [UInt8] = [0x00, 0x01, 0x41, 0x42, 0x7f, 0xc3, 0xa9]
-        var texts: [String] = ["", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ"]
+        var texts: [String] = [
+            "", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ",
+        ]
         for _ in 0..<400 {
             let length = Int(random.next() % 11)
             let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
@@ -68,7 +77,8 @@ import Testing
         }
         for a in texts {
             for b in texts {
-                let pa = ReportOrder.textPrefix(a), pb = ReportOrder.textPrefix(b)
+                let pa = ReportOrder.textPrefix(a)
+                let pb = ReportOrder.textPrefix(b)
                 if pa != pb { #expect((pa < pb) == ReportOrder.precedes(a, b), "\(Array(a.utf8)) vs \(Array(b.utf8))") }
                 if a == b { #expect(pa == pb) }
             }
@@ -109,10 +119,13 @@ import Testing
         #expect(merged.entries == expected)
 
         let totals = RuleTotals(findings)
-        #expect(totals.entries[.rateInflation]! == .init(findings: 4, overcharge: Money(micros: 316_000), shortfall: .zero))
-        #expect(totals.entries[.unitInflation]! == .init(findings: 1, overcharge: Money(micros: 20_000), shortfall: .zero))
+        #expect(
+            totals.entries[.rateInflation]! == .init(findings: 4, overcharge: Money(micros: 316_000), shortfall: .zero))
+        #expect(
+            totals.entries[.unitInflation]! == .init(findings: 1, overcharge: Money(micros: 20_000), shortfall: .zero))
         #expect(totals.entries[.duplicateCharge]! == .init(findings: 1, overcharge: .zero, shortfall: .zero))
-        #expect(totals.entries[.undercharge]! == .init(findings: 1, overcharge: .zero, shortfall: Money(micros: 70_000)))
+        #expect(
+            totals.entries[.undercharge]! == .init(findings: 1, overcharge: .zero, shortfall: Money(micros: 70_000)))
         #expect(totals.entries[.unfiledItem]! == .init())
         #expect(totals.totalFindings == 7)
         #expect(totals.totalOvercharge == Money(micros: 336_000))
@@ -170,9 +183,10 @@ import Testing
         try ReportWriter.writeFindings(result, to: path)
         var rows = ByteWriter()
         for finding in findings { FindingRow.append(finding, catalog, to: &rows) }
-        let expected = Array(
-            ("kind,record_id,account,cycle,rule,billed_quantity,expected_quantity,billed_amount,expected_amount,"
-                + "overcharge,refund,detail\n").utf8) + rows.bytes
+        let expected =
+            Array(
+                ("kind,record_id,account,cycle,rule,billed_quantity,expected_quantity,billed_amount,expected_amount,"
+                    + "overcharge,refund,detail\n").utf8) + rows.bytes
         let written = try inflateWhole(path)
         #expect(written.count == expected.count)
         #expect(written == expected)

@@ -19,8 +19,10 @@ import Testing
         return query(builder.build(), chargedAt: chargedAt)
     }
 
-    func query(_ index: SubscriptionIndex, account: String = "A1", provider: String = "SP1", service: String = "S1",
-               chargedAt: Int64) -> SubscriptionStatus {
+    func query(
+        _ index: SubscriptionIndex, account: String = "A1", provider: String = "SP1", service: String = "S1",
+        chargedAt: Int64
+    ) -> SubscriptionStatus {
         FieldDecoder.withBytes(account) { account in
             FieldDecoder.withBytes(provider) { provider in
                 FieldDecoder.withBytes(service) { service in
@@ -36,8 +38,9 @@ import Testing
 
     @Test func noOrderIsNone() {
         var builder = SubscriptionIndexBuilder()
-        builder.add(account: "A1", provider: "SP1", serviceCode: "S1", orderedAt: ordered, confirmedAt: ordered + 600,
-                    cancelledAt: nil)
+        builder.add(
+            account: "A1", provider: "SP1", serviceCode: "S1", orderedAt: ordered, confirmedAt: ordered + 600,
+            cancelledAt: nil)
         let index = builder.build()
         #expect(query(index, chargedAt: late) == .valid)
         #expect(query(index, account: "A2", chargedAt: late) == .none)
@@ -66,13 +69,15 @@ import Testing
         #expect(status(confirmed: ordered - 1, chargedAt: late) == .unconfirmed)
         // Even with no minimum delay, which alone would not exclude a negative delay.
         var builder = SubscriptionIndexBuilder()
-        builder.add(account: "A1", provider: "SP1", serviceCode: "S1", orderedAt: ordered, confirmedAt: ordered - 1,
-                    cancelledAt: nil)
+        builder.add(
+            account: "A1", provider: "SP1", serviceCode: "S1", orderedAt: ordered, confirmedAt: ordered - 1,
+            cancelledAt: nil)
         let index = builder.build()
         let answer = FieldDecoder.withBytes("A1") { a in
             FieldDecoder.withBytes("SP1") { p in
                 FieldDecoder.withBytes("S1") { s in
-                    index.status(account: a, provider: p, serviceCode: s, chargedAt: late, window: window, minDelay: -10)
+                    index.status(
+                        account: a, provider: p, serviceCode: s, chargedAt: late, window: window, minDelay: -10)
                 }
             }
         }
@@ -98,15 +103,19 @@ import Testing
     @Test func cancelledOnlyWhenEveryValidlyConfirmedOrderIsCancelled() {
         var builder = SubscriptionIndexBuilder()
         // Confirmed then cancelled; re-ordered later and confirmed: the charge after that is valid.
-        builder.add(account: "A1", provider: "SP1", serviceCode: "S1", orderedAt: ordered, confirmedAt: ordered + 600,
-                    cancelledAt: ordered + 86_400)
-        builder.add(account: "A1", provider: "SP1", serviceCode: "S1", orderedAt: ordered + 2 * 86_400,
-                    confirmedAt: ordered + 2 * 86_400 + 600, cancelledAt: nil)
+        builder.add(
+            account: "A1", provider: "SP1", serviceCode: "S1", orderedAt: ordered, confirmedAt: ordered + 600,
+            cancelledAt: ordered + 86_400)
+        builder.add(
+            account: "A1", provider: "SP1", serviceCode: "S1", orderedAt: ordered + 2 * 86_400,
+            confirmedAt: ordered + 2 * 86_400 + 600, cancelledAt: nil)
         // An unconfirmed order never makes a cancelled subscription valid again.
-        builder.add(account: "A1", provider: "SP2", serviceCode: "S1", orderedAt: ordered, confirmedAt: ordered + 600,
-                    cancelledAt: ordered + 86_400)
-        builder.add(account: "A1", provider: "SP2", serviceCode: "S1", orderedAt: ordered + 2 * 86_400,
-                    confirmedAt: nil, cancelledAt: nil)
+        builder.add(
+            account: "A1", provider: "SP2", serviceCode: "S1", orderedAt: ordered, confirmedAt: ordered + 600,
+            cancelledAt: ordered + 86_400)
+        builder.add(
+            account: "A1", provider: "SP2", serviceCode: "S1", orderedAt: ordered + 2 * 86_400,
+            confirmedAt: nil, cancelledAt: nil)
         let index = builder.build()
         #expect(query(index, chargedAt: ordered + 3600) == .valid)
         #expect(query(index, chargedAt: ordered + 86_400 + 5) == .cancelled)
@@ -116,8 +125,9 @@ import Testing
 
     @Test func keyPartsDoNotRunTogether() {
         var builder = SubscriptionIndexBuilder()
-        builder.add(account: "ab", provider: "c", serviceCode: "x", orderedAt: ordered, confirmedAt: ordered + 600,
-                    cancelledAt: nil)
+        builder.add(
+            account: "ab", provider: "c", serviceCode: "x", orderedAt: ordered, confirmedAt: ordered + 600,
+            cancelledAt: nil)
         let index = builder.build()
         #expect(query(index, account: "ab", provider: "c", service: "x", chargedAt: late) == .valid)
         #expect(query(index, account: "a", provider: "bc", service: "x", chargedAt: late) == .none)

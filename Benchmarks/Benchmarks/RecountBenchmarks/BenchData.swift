@@ -40,7 +40,8 @@ struct BenchData: @unchecked Sendable {
             try! write(rows: rows, to: usagePath)
         }
         let size = try! InflateProbe.decompressedSize(of: usagePath)
-        return BenchData(folder: folder, usagePath: usagePath, catalog: catalog, rows: rows, megabytes: size / 1_000_000)
+        return BenchData(
+            folder: folder, usagePath: usagePath, catalog: catalog, rows: rows, megabytes: size / 1_000_000)
     }
 
     /// Half-up rounding of micros to 0.001.
@@ -52,7 +53,8 @@ struct BenchData: @unchecked Sendable {
     static func write(rows: Int, to path: String) throws {
         let sink = try FileSink(path: path + ".tmp")
         let gzip = try GzipWriter(sink: sink, engine: .zlib, level: 6)
-        try gzip.write("record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,billed_amount\n")
+        try gzip.write(
+            "record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,billed_amount\n")
         var state: UInt64 = 0x1234_5678
         func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -64,7 +66,8 @@ struct BenchData: @unchecked Sendable {
         var text = ""
         for index in 0..<rows {
             let account = "A" + String(1_000_000 + Int(next() % 1_000_000))
-            let day = 1 + Int(next() % 30), second = Int(next() % 86_400)
+            let day = 1 + Int(next() % 30)
+            let second = Int(next() % 86_400)
             let start = String(format: "2026-10-%02dT%02d:%02d:%02d", day, second / 3600, second / 60 % 60, second % 60)
             let kind = next() % 100
             let id = "R" + String(10_000_000_000 + index)
@@ -72,7 +75,8 @@ struct BenchData: @unchecked Sendable {
                 let duration = Int64(next() % 600)
                 let quantity: Int64 = duration == 0 ? 0 : duration <= 60 ? 60 : 60 + (duration - 60 + 5) / 6 * 6
                 let amount = milli(quantity * 200_000, over: 60)
-                text += "\(id),\(account),S,voice,\(start),\(duration),0,86139\(10_000_000 + next() % 89_999_999),"
+                text +=
+                    "\(id),\(account),S,voice,\(start),\(duration),0,86139\(10_000_000 + next() % 89_999_999),"
                     + "\(quantity),\(amount / 1000).\(String(format: "%03d", amount % 1000))\n"
             } else if kind < 85 {
                 text += "\(id),\(account),S,sms,\(start),0,0,86138\(10_000_000 + next() % 89_999_999),1,0.100\n"
@@ -80,7 +84,8 @@ struct BenchData: @unchecked Sendable {
                 let volume = Int64(1 + next() % 5_000_000)
                 let quantity = (volume + 1023) / 1024 * 1024
                 let amount = milli(quantity * 300, over: 1024)
-                text += "\(id),\(account),S,data,\(start),0,\(volume),,\(quantity),"
+                text +=
+                    "\(id),\(account),S,data,\(start),0,\(volume),,\(quantity),"
                     + "\(amount / 1000).\(String(format: "%03d", amount % 1000))\n"
             }
             if text.utf8.count > 1 << 20 {

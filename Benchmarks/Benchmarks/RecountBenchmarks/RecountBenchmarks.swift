@@ -15,7 +15,10 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .cpuTotal, .throughput, .mallocCountTotal, .peakMemoryResident],
         timeUnits: .milliseconds, warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 5)
 
-    Benchmark("inflate (\(InflateEngine.standard.rawValue)) \(data.rows) rows, \(data.megabytes) MB", configuration: configuration) { benchmark in
+    Benchmark(
+        "inflate (\(InflateEngine.standard.rawValue)) \(data.rows) rows, \(data.megabytes) MB",
+        configuration: configuration
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try InflateProbe.decompressedSize(of: data.usagePath))
         }
@@ -23,7 +26,8 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("inflate+scan+decode (validate) \(data.rows) rows", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(try Validation.run(files: [InputFile(kind: .usage, path: data.usagePath)], options: PipelineOptions()))
+            blackHole(
+                try Validation.run(files: [InputFile(kind: .usage, path: data.usagePath)], options: PipelineOptions()))
         }
     }
 

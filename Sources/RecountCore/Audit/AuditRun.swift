@@ -37,7 +37,8 @@ public enum AuditRun {
         let catalog = configuration.catalog
         let files = configuration.files
         guard files.count <= RecordOrder.maxFiles else {
-            throw .cannotOpen(file: files[RecordOrder.maxFiles].path, reason: "more than \(RecordOrder.maxFiles) input files")
+            throw .cannotOpen(
+                file: files[RecordOrder.maxFiles].path, reason: "more than \(RecordOrder.maxFiles) input files")
         }
         // Two stages, each remembering where its files sit in the input order: the charge judge
         // needs every order and licence before the first charge is judged.
@@ -69,7 +70,9 @@ public enum AuditRun {
                         partial.lineCount = auditCharges(job, reader, chargeJudge, timezone, &partial)
                     case .subscription, .provider:
                         // Loaded by `loadReference`; never part of this stage.
-                        partial.lineCount = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
+                        partial.lineCount = reader.forEachRow(
+                            job, rowsRead: &partial.rowsRead, rejects: &partial.rejects
+                        ) {
                             (_) throws(RowError) in
                         }
                     }
@@ -83,7 +86,8 @@ public enum AuditRun {
         let stream: PipelineReport
         do throws(InputError) {
             stream = try pipeline.run(ordered: false) { (_, partial) throws(InputError) in
-                rows[partial.kind]! = rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
+                rows[partial.kind]! =
+                    rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
                 if !partial.findings.isEmpty { tentative.append(partial.findings) }
                 if !partial.usageKeys.offsets.isEmpty { index.insert(partial.usageKeys) }
             }
@@ -92,7 +96,8 @@ public enum AuditRun {
         }
         index.finish()
         var findings = resolveDuplicates(tentative, index)
-        let indexBytes = index.entryBytes + index.referenceBytes, indexRecords = index.records
+        let indexBytes = index.entryBytes + index.referenceBytes
+        let indexRecords = index.records
         // Free the index (hundreds of MB) and the tentative findings before sorting: a run with
         // many findings would otherwise hold them, the index and two sorted copies at once.
         index = DuplicateIndex()
@@ -116,7 +121,8 @@ public enum AuditRun {
     /// Streams the subscription and provider files (gzip or plain) through the same pipeline as
     /// the big inputs: workers decode and copy rows out, this thread feeds the builders.
     static func loadReference(
-        _ files: [InputFile], _ catalog: TariffCatalog, _ options: PipelineOptions, _ rows: inout [RecordKind: RowCounts]
+        _ files: [InputFile], _ catalog: TariffCatalog, _ options: PipelineOptions,
+        _ rows: inout [RecordKind: RowCounts]
     ) throws(InputError) -> Reference {
         if files.isEmpty {
             return Reference(
@@ -137,7 +143,8 @@ public enum AuditRun {
         var subscriptions = SubscriptionIndexBuilder()
         var providers = ProviderRegistryBuilder()
         let report = try pipeline.run(ordered: false) { (_, partial) throws(InputError) in
-            rows[partial.kind]! = rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
+            rows[partial.kind]! =
+                rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
             subscriptions.add(partial.subscriptions)
             providers.add(partial.providers)
         }
@@ -262,7 +269,9 @@ public enum AuditRun {
         var findings: [Finding] = []
         findings.reserveCapacity(tentative.reduce(marks.count) { $0 + $1.count })
         for chunk in tentative {
-            for finding in chunk where marks[finding.order] == nil || finding.kind != .usage { findings.append(finding) }
+            for finding in chunk where marks[finding.order] == nil || finding.kind != .usage {
+                findings.append(finding)
+            }
         }
         for (order, mark) in index.marks {
             let finding = index.withKey(of: order) { key in

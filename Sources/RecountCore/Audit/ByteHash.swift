@@ -31,7 +31,8 @@ public struct ByteHasher {
             if count >= 8 {
                 tail ^= bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
             } else if count >= 4 {
-                tail ^= UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                tail ^=
+                    UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
                     | UInt64(bytes.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 24
             } else {
                 var shift: UInt64 = 0

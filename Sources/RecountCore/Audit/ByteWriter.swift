@@ -57,7 +57,9 @@ struct ByteWriter: ~Copyable {
         reserve(field.count)
         if field.count <= 16 {
             // Most fields are a few bytes: a byte loop beats a call into memmove.
-            for index in 0..<field.count { base.storeBytes(of: field[index], toByteOffset: count + index, as: UInt8.self) }
+            for index in 0..<field.count {
+                base.storeBytes(of: field[index], toByteOffset: count + index, as: UInt8.self)
+            }
         } else {
             (base + count).copyMemory(from: field.baseAddress!, byteCount: field.count)
         }
@@ -109,7 +111,8 @@ struct ByteWriter: ~Copyable {
                 break
             }
             if byte &- 48 < 10, index + 1 < field.count, field[index + 1] &- 48 < 10 {
-                base.storeBytes(of: 0x80 + (byte &- 48) &* 10 + (field[index + 1] &- 48), toByteOffset: out, as: UInt8.self)
+                base.storeBytes(
+                    of: 0x80 + (byte &- 48) &* 10 + (field[index + 1] &- 48), toByteOffset: out, as: UInt8.self)
                 index += 2
             } else {
                 base.storeBytes(of: byte, toByteOffset: out, as: UInt8.self)
@@ -148,7 +151,8 @@ struct ByteWriter: ~Copyable {
     /// out of the low nibble (no byte-to-byte carry is possible).
     @inline(__always)
     static func allDigits(_ word: UInt64) -> Bool {
-        let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
+        let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let threes: UInt64 = 0x3030_3030_3030_3030
         return word & highs == threes && (word &+ 0x0606_0606_0606_0606) & highs == threes
     }
 
@@ -164,7 +168,9 @@ struct ByteWriter: ~Copyable {
     /// The low byte of each 16-bit lane, packed into four bytes in order.
     @inline(__always)
     static func lowBytesOfLanes(_ lanes: UInt64) -> UInt32 {
-        UInt32(truncatingIfNeeded: lanes & 0xFF | (lanes >> 8) & 0xFF00 | (lanes >> 16) & 0xFF_0000 | (lanes >> 24) & 0xFF00_0000)
+        UInt32(
+            truncatingIfNeeded: lanes & 0xFF | (lanes >> 8) & 0xFF00 | (lanes >> 16) & 0xFF_0000 | (lanes >> 24)
+                & 0xFF00_0000)
     }
 
     /// ASCII digits packed two to a byte (a lone last digit in the low nibble, 0xF above it),
@@ -181,7 +187,8 @@ struct ByteWriter: ~Copyable {
             index += 8
         }
         while index + 1 < field.count {
-            base.storeBytes(of: (field[index] &- 48) << 4 | (field[index + 1] &- 48), toByteOffset: count, as: UInt8.self)
+            base.storeBytes(
+                of: (field[index] &- 48) << 4 | (field[index + 1] &- 48), toByteOffset: count, as: UInt8.self)
             count += 1
             index += 2
         }

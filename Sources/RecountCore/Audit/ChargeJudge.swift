@@ -17,12 +17,6 @@ struct ChargeJudge: Sendable {
     let subscriptions: SubscriptionIndex
     let providers: ProviderRegistry
 
-    init(catalog: TariffCatalog, subscriptions: SubscriptionIndex, providers: ProviderRegistry) {
-        self.catalog = catalog
-        self.subscriptions = subscriptions
-        self.providers = providers
-    }
-
     /// nil when the charge is clean. Strings are built only for findings.
     func judge(_ charge: ChargeRecord) -> Verdict? {
         let billed = charge.amount

@@ -94,8 +94,10 @@ public struct PipelineOptions: Sendable {
     /// The gzip decoder; outputs never depend on it.
     public var inflater: InflateEngine
 
-    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = defaultChunkSize,
-                maxRejects: Int = 0, progress: Bool = false, inflater: InflateEngine = .standard) {
+    public init(
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = defaultChunkSize,
+        maxRejects: Int = 0, progress: Bool = false, inflater: InflateEngine = .standard
+    ) {
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
         self.maxRejects = max(0, maxRejects)
@@ -214,7 +216,8 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
                 results.removeAll(keepingCapacity: true)
                 if !batch.isEmpty { monitor.broadcast() }  // wake workers held by back-pressure
             }
-            let finished = producersRunning == 0 && jobsHead == jobs.count && jobsInFlight == 0
+            let finished =
+                producersRunning == 0 && jobsHead == jobs.count && jobsInFlight == 0
                 && results.isEmpty && (!ordered || readyOrdered.isEmpty || stopAfter != nil)
             if batch.isEmpty {
                 if finished { break }

@@ -102,7 +102,9 @@ final class DuplicateIndex {
         func resolve() -> [UInt64: Mark] {
             let partitions = KeyPartitions.count
             let results = TaskSlots<[Claim]>(count: 2 * partitions, repeating: [])
-            let arena = self.arena, recordIDs = self.recordIDs, contents = self.contents
+            let arena = self.arena
+            let recordIDs = self.recordIDs
+            let contents = self.contents
             DispatchQueue.concurrentPerform(iterations: 2 * partitions) { task in
                 let byContent = task >= partitions
                 let partition = task % partitions
@@ -284,7 +286,8 @@ struct EntryArena: @unchecked Sendable {
     /// The full input order of the entry at `reference`.
     func order(_ reference: Int) -> UInt64 {
         // The last segment starting at or before the reference.
-        var low = 0, high = segmentCount
+        var low = 0
+        var high = segmentCount
         while high - low > 1 {
             let middle = (low + high) / 2
             if segmentStarts[middle] <= reference { low = middle } else { high = middle }

@@ -8,8 +8,11 @@ struct KeyParts {
     var third: UnsafeRawBufferPointer
 
     /// Absent parts are empty (a nil base address with count 0 points at nothing).
-    init(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
-         _ third: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) {
+    init(
+        _ first: UnsafeRawBufferPointer,
+        _ second: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+        _ third: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    ) {
         self.first = first
         self.second = second
         self.third = third
@@ -100,7 +103,9 @@ struct KeyInterner: Sendable {
         // and the lengths were the true part sizes, so each rebased range lies inside the entry.
         let first = Int(UInt32(littleEndian: arena.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
         let second = Int(UInt32(littleEndian: arena.loadUnaligned(fromByteOffset: start + 4, as: UInt32.self)))
-        let a = start + 8, b = a + first, c = b + second
+        let a = start + 8
+        let b = a + first
+        let c = b + second
         return KeyParts(
             UnsafeRawBufferPointer(rebasing: arena[a..<b]), UnsafeRawBufferPointer(rebasing: arena[b..<c]),
             UnsafeRawBufferPointer(rebasing: arena[c..<end]))
@@ -153,12 +158,14 @@ struct KeyBatch: Sendable {
     }
 
     /// Calls `body` with each row's number and key, in the order appended.
-    func forEach(_ body: (Int, KeyParts) -> Void) {
+    func forEachKey(_ body: (Int, KeyParts) -> Void) {
         bytes.withUnsafeBytes { bytes in
             var offset = 0
             for row in 0..<count {
                 // The lengths were the sizes of the parts appended, so each range lies inside `bytes`.
-                let a = offset, b = a + Int(lengths[3 * row]), c = b + Int(lengths[3 * row + 1])
+                let a = offset
+                let b = a + Int(lengths[3 * row])
+                let c = b + Int(lengths[3 * row + 1])
                 offset = c + Int(lengths[3 * row + 2])
                 body(
                     row,

@@ -67,7 +67,7 @@ struct ProviderRegistryBuilder {
     private var validTo: [Int64] = []
 
     mutating func add(_ batch: ProviderBatch) {
-        batch.keys.forEach { row, key in
+        batch.keys.forEachKey { row, key in
             let number = keys.intern(key)
             guard batch.licensed[row] else { return }
             keyOf.append(UInt32(number))

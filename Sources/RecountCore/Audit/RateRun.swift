@@ -99,8 +99,10 @@ enum CSVBytes {
     /// A string field (`withContiguousStorageIfAvailable` also covers small strings).
     @inline(__always)
     static func appendField(_ text: String, to out: inout ByteWriter) {
-        let done = text.utf8.withContiguousStorageIfAvailable { appendField(UnsafeRawBufferPointer($0), to: &out) }
-        if done == nil { Array(text.utf8).withUnsafeBytes { appendField($0, to: &out) } }
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable {
+            appendField(UnsafeRawBufferPointer($0), to: &out)
+        }
+        if written == nil { Array(text.utf8).withUnsafeBytes { appendField($0, to: &out) } }
     }
 
     @inline(__always)

@@ -23,7 +23,8 @@ public struct RefundLedger: Sendable, Equatable, Codable {
         var run = Entry()
         findings.withUnsafeBufferPointer { all in
             for index in all.indices where all[index].overcharge > .zero {
-                let account = all[index].account, cycle = all[index].cycle
+                let account = all[index].account
+                let cycle = all[index].cycle
                 if let key = runKey, key.cycle == cycle, key.account == account {
                     run.findings += 1
                     run.overcharge += all[index].overcharge

@@ -28,8 +28,10 @@ struct SubscriptionIndex: Sendable {
     private let cancelledAt: [Int64]
 
     /// The order arrays must already be grouped by `groups`.
-    fileprivate init(keys: KeyInterner, groups: KeyGroups, orderedAt: [Int64], confirmedAt: [Int64],
-                     cancelledAt: [Int64]) {
+    fileprivate init(
+        keys: KeyInterner, groups: KeyGroups, orderedAt: [Int64], confirmedAt: [Int64],
+        cancelledAt: [Int64]
+    ) {
         self.keys = keys
         self.groups = groups
         self.orderedAt = orderedAt
@@ -99,7 +101,7 @@ struct SubscriptionIndexBuilder {
     var orderCount: Int { keyOf.count }
 
     mutating func add(_ batch: SubscriptionBatch) {
-        batch.keys.forEach { row, key in
+        batch.keys.forEachKey { row, key in
             keyOf.append(UInt32(keys.intern(key)))
             orderedAt.append(batch.orderedAt[row])
             confirmedAt.append(batch.confirmedAt[row])
@@ -108,8 +110,10 @@ struct SubscriptionIndexBuilder {
     }
 
     /// One order; nil `confirmedAt` = never confirmed, nil `cancelledAt` = still active.
-    mutating func add(account: String, provider: String, serviceCode: String, orderedAt: Int64, confirmedAt: Int64?,
-                      cancelledAt: Int64?) {
+    mutating func add(
+        account: String, provider: String, serviceCode: String, orderedAt: Int64, confirmedAt: Int64?,
+        cancelledAt: Int64?
+    ) {
         var batch = SubscriptionBatch()
         FieldDecoder.withBytes(account) { account in
             FieldDecoder.withBytes(provider) { provider in

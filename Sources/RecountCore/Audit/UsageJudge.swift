@@ -19,16 +19,18 @@ public struct UsageJudge: Sendable {
     public func judge(_ record: UsageRecord) -> Verdict? {
         let billed = record.billedAmount
         if record.plan.isEmpty {
-            return Verdict(rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
-                           overcharge: max(billed, .zero), detail: "no plan given")
+            return Verdict(
+                rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
+                overcharge: max(billed, .zero), detail: "no plan given")
         }
         let expectedQuantity: Int64
         let expected: Money
         switch rater.rate(record.event) {
         case .unfiled(let reason):
             // A credit (negative amount) on an unfiled tariff overcharges nothing.
-            return Verdict(rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
-                           overcharge: max(billed, .zero), detail: reason)
+            return Verdict(
+                rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
+                overcharge: max(billed, .zero), detail: reason)
         case .rated(let quantity, let amount):
             expectedQuantity = quantity
             expected = amount
@@ -40,18 +42,22 @@ public struct UsageJudge: Sendable {
             return Verdict(
                 rule: .unansweredCharged, expectedQuantity: expectedQuantity, expectedAmount: expected,
                 overcharge: billed - expected,
-                detail: record.service == .voice ? "unanswered call (0 s) was charged" : "no data used (0 bytes) but charged")
+                detail: record.service == .voice
+                    ? "unanswered call (0 s) was charged" : "no data used (0 bytes) but charged")
         }
         if billed > expected {
             if record.billedQuantity > expectedQuantity {
                 return Verdict(
                     rule: .unitInflation, expectedQuantity: expectedQuantity, expectedAmount: expected,
                     overcharge: billed - expected,
-                    detail: "billed \(record.billedQuantity) \(unit(record.service)) where the tariff rounds to \(expectedQuantity)")
+                    detail:
+                        "billed \(record.billedQuantity) \(unit(record.service)) where the tariff rounds to \(expectedQuantity)"
+                )
             }
             return Verdict(
                 rule: .rateInflation, expectedQuantity: expectedQuantity, expectedAmount: expected,
-                overcharge: billed - expected, detail: "charged more than the filed rate for \(expectedQuantity) \(unit(record.service))")
+                overcharge: billed - expected,
+                detail: "charged more than the filed rate for \(expectedQuantity) \(unit(record.service))")
         }
         if billed < expected {
             return Verdict(

@@ -163,15 +163,19 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
         let at = UsageKey.write(record, order: order, into: &writer)
         let base = UnsafeRawPointer(writer.base)
         recordIDHashes.append(
-            UsageKey.hash(UnsafeRawBufferPointer(start: base + at.recordID, count: at.content - at.recordID),
-                          seed: UsageKey.recordIDSeed))
+            UsageKey.hash(
+                UnsafeRawBufferPointer(start: base + at.recordID, count: at.content - at.recordID),
+                seed: UsageKey.recordIDSeed))
         // 0 means "no content key" (SMS), so a content key that hashes to 0 takes 1 instead: the
         // hash only picks a partition and bucket, so any fixed remapping stays exact.
         let content =
             record.service == .sms
             ? 0
-            : max(1, UsageKey.hash(UnsafeRawBufferPointer(start: base + at.content, count: at.contentEnd - at.content),
-                                   seed: UsageKey.contentSeed))
+            : max(
+                1,
+                UsageKey.hash(
+                    UnsafeRawBufferPointer(start: base + at.content, count: at.contentEnd - at.content),
+                    seed: UsageKey.contentSeed))
         contentHashes.append(content)
     }
 }

@@ -93,7 +93,9 @@ public final class CSVScanner {
     /// Advances over one record.
     public func next() -> Outcome {
         // Locals, not properties, in the loop: class property accesses carry exclusivity checks.
-        let base = self.base, end = self.end, position = self.position
+        let base = self.base
+        let end = self.end
+        let position = self.position
         guard position < end else { return .end }
         recordStart = position
         recordLine = linesConsumed
@@ -102,7 +104,9 @@ public final class CSVScanner {
         var fieldStart = position
         var fields = 0
         let first = base.load(fromByteOffset: position, as: UInt8.self)
-        if first == 0x0a || (first == 0x0d && position + 1 < end && base.load(fromByteOffset: position + 1, as: UInt8.self) == 0x0a) {
+        if first == 0x0a
+            || (first == 0x0d && position + 1 < end && base.load(fromByteOffset: position + 1, as: UInt8.self) == 0x0a)
+        {
             self.position = position + (first == 0x0a ? 1 : 2)
             recordEnd = self.position
             linesConsumed += 1
@@ -193,7 +197,9 @@ public final class CSVScanner {
     static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        let comma = word ^ (ones &* 0x2c), newline = word ^ (ones &* 0x0a), quote = word ^ (ones &* 0x22)
+        let comma = word ^ (ones &* 0x2c)
+        let newline = word ^ (ones &* 0x0a)
+        let quote = word ^ (ones &* 0x22)
         return ((comma &- ones) & ~comma | (newline &- ones) & ~newline | (quote &- ones) & ~quote) & highs
     }
 

@@ -108,7 +108,9 @@ final class Inflater {
 
     /// Runs the decoder, starting it afresh at each member end so concatenated members read
     /// whole, and checking at end of input that the last member was complete.
-    private func inflateInto(_ buffer: UnsafeMutableRawBufferPointer, _ decoder: MemberDecoder) throws(InputError) -> Int {
+    private func inflateInto(_ buffer: UnsafeMutableRawBufferPointer, _ decoder: MemberDecoder) throws(InputError)
+        -> Int
+    {
         var written = 0
         while written < buffer.count {
             if inputStart == inputEnd { try refill() }
@@ -125,7 +127,8 @@ final class Inflater {
                     throw .truncatedGzip(file: source.path, compressedOffset: compressedOffset)
                 }
                 if step.consumed == 0, step.produced == 0, available > 0 {
-                    throw .corruptGzip(file: source.path, compressedOffset: compressedOffset, reason: "inflate made no progress")
+                    throw .corruptGzip(
+                        file: source.path, compressedOffset: compressedOffset, reason: "inflate made no progress")
                 }
             case .memberEnd:
                 if try nextMemberFollows() {

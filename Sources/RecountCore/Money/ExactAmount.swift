@@ -56,7 +56,9 @@ public struct ExactAmount: Equatable, Sendable {
         // (the value is the same either way; only its representation differs).
         if denominator == 1 {
             let product = numerator * Int128(factor.micros)
-            if product % Int128(Money.scale) == 0 { return ExactAmount(numerator: product / Int128(Money.scale), denominator: 1) }
+            if product % Int128(Money.scale) == 0 {
+                return ExactAmount(numerator: product / Int128(Money.scale), denominator: 1)
+            }
         }
         return ExactAmount(numerator: numerator * Int128(factor.micros), denominator: denominator * Int128(Money.scale))
             .reduced()
@@ -69,7 +71,8 @@ public struct ExactAmount: Equatable, Sendable {
             // Whole micros that fit 63 bits (every billed amount): the same arithmetic in 64 bits.
             grains = Self.grains(micros.magnitude, UInt64(precision.grainMicros), mode)
         } else {
-            grains = UInt64(Self.grains(numerator.magnitude, (denominator * Int128(precision.grainMicros)).magnitude, mode))
+            grains = UInt64(
+                Self.grains(numerator.magnitude, (denominator * Int128(precision.grainMicros)).magnitude, mode))
         }
         let micros = Int64(grains) * precision.grainMicros
         return Money(micros: numerator < 0 ? -micros : micros)

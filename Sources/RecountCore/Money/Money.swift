@@ -50,7 +50,10 @@ public struct AmountPrecision: Hashable, Sendable, CustomStringConvertible {
     /// the literal's digits are the written digits).
     public init?(literal: String) {
         let bytes = Array(literal.utf8)
-        if bytes == Array("1".utf8) { self.init(fractionDigits: 0); return }
+        if bytes == Array("1".utf8) {
+            self.init(fractionDigits: 0)
+            return
+        }
         guard bytes.count >= 3, bytes.count <= 8, bytes[0] == UInt8(ascii: "0"), bytes[1] == UInt8(ascii: ".") else {
             return nil
         }

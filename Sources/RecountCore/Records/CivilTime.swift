@@ -78,7 +78,8 @@ public enum CivilTime {
     }()
 
     public static func formatCycle(_ cycle: Int32) -> String {
-        let year = cycle / 100, month = cycle % 100
+        let year = cycle / 100
+        let month = cycle % 100
         return pad(Int(year), 4) + "-" + pad(Int(month), 2)
     }
 

@@ -67,7 +67,8 @@ public enum FieldDecoder {
     @inline(__always)
     @usableFromInline
     static func twoDigits(_ p: UnsafeRawBufferPointer, _ at: Int) -> Int64? {
-        let a = Int64(p[at]) &- 48, b = Int64(p[at + 1]) &- 48
+        let a = Int64(p[at]) &- 48
+        let b = Int64(p[at + 1]) &- 48
         guard a >= 0, a <= 9, b >= 0, b <= 9 else { return nil }
         return a * 10 + b
     }

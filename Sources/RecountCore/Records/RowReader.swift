@@ -27,22 +27,27 @@ public final class RowReader {
                 continue
             case .malformed(let reason):
                 rowsRead += 1
-                rejects.append(Reject(position: job.position, localLine: scanner.recordLine, reason: "row: " + reason,
-                                      raw: scanner.rawRecord))
+                rejects.append(
+                    Reject(
+                        position: job.position, localLine: scanner.recordLine, reason: "row: " + reason,
+                        raw: scanner.rawRecord))
             case .record:
                 rowsRead += 1
                 guard scanner.fieldCount == expected else {
-                    rejects.append(Reject(
-                        position: job.position, localLine: scanner.recordLine,
-                        reason: RowError.wrongFieldCount(expected: expected, found: scanner.fieldCount).description,
-                        raw: scanner.rawRecord))
+                    rejects.append(
+                        Reject(
+                            position: job.position, localLine: scanner.recordLine,
+                            reason: RowError.wrongFieldCount(expected: expected, found: scanner.fieldCount).description,
+                            raw: scanner.rawRecord))
                     continue
                 }
                 do throws(RowError) {
                     try body(scanner)
                 } catch {
-                    rejects.append(Reject(position: job.position, localLine: scanner.recordLine,
-                                          reason: error.description, raw: scanner.rawRecord))
+                    rejects.append(
+                        Reject(
+                            position: job.position, localLine: scanner.recordLine,
+                            reason: error.description, raw: scanner.rawRecord))
                 }
             }
         }

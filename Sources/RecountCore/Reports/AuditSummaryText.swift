@@ -9,7 +9,8 @@ public enum AuditSummaryText {
         for kind in RecordKind.allCases {
             let counts = result.rows[kind] ?? RowCounts()
             guard counts.read > 0 else { continue }
-            lines.append("\(kind.rawValue): \(counts.read) rows read, \(counts.audited) audited, \(counts.rejected) rejected")
+            lines.append(
+                "\(kind.rawValue): \(counts.read) rows read, \(counts.audited) audited, \(counts.rejected) rejected")
         }
         let totals = RuleTotals(result.findings)
         lines.append("rule                          findings      overcharge          refund")
@@ -27,7 +28,8 @@ public enum AuditSummaryText {
         }
         lines.append(
             "total: \(totals.totalFindings) findings, overcharge \(amount(ExactAmount(totals.totalOvercharge))) "
-                + "\(catalog.currency), refund owed \(amount(ExactAmount(totals.totalOvercharge).times(catalog.refundFactor))) \(catalog.currency)")
+                + "\(catalog.currency), refund owed \(amount(ExactAmount(totals.totalOvercharge).times(catalog.refundFactor))) \(catalog.currency)"
+        )
         // Per-record size means something only once the tables' fixed starting size is amortised.
         if result.duplicateIndexRecords >= 100_000 {
             lines.append(

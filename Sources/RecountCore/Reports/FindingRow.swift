@@ -1,7 +1,8 @@
 /// One findings.csv row as bytes (the same text `ReportOrder.fields` gives, joined by commas).
 enum FindingRow {
     static func append(_ finding: Finding, _ catalog: TariffCatalog, to out: inout ByteWriter) {
-        let precision = catalog.precision, rounding = catalog.rounding
+        let precision = catalog.precision
+        let rounding = catalog.rounding
         func amount(_ exact: ExactAmount) {
             CSVBytes.appendAmount(exact.rounded(precision, rounding), precision, to: &out)
         }

@@ -7,7 +7,8 @@
 public enum ReportOrder {
     /// The findings.csv fields of a finding, in column order.
     static func fields(_ finding: Finding, _ catalog: TariffCatalog) -> [String] {
-        let precision = catalog.precision, rounding = catalog.rounding
+        let precision = catalog.precision
+        let rounding = catalog.rounding
         func amount(_ money: Money) -> String { ExactAmount(money).formatted(precision, rounding) }
         return [
             finding.kind.rawValue, finding.recordID, finding.account, CivilTime.formatCycle(finding.cycle),
@@ -42,14 +43,16 @@ public enum ReportOrder {
         order.sort()
         findings.withUnsafeBufferPointer { all in
             let less = { (left: LeadEntry, right: LeadEntry) -> Bool in
-                let a = all.baseAddress! + left.index, b = all.baseAddress! + right.index
+                let a = all.baseAddress! + left.index
+                let b = all.baseAddress! + right.index
                 if a.pointee.recordID != b.pointee.recordID {
                     return precedes(a.pointee.recordID, b.pointee.recordID)
                 }
                 if a.pointee.rule != b.pointee.rule {
                     return precedes(a.pointee.rule.code, b.pointee.rule.code)
                 }
-                let restA = fields(a.pointee, catalog).dropFirst(5), restB = fields(b.pointee, catalog).dropFirst(5)
+                let restA = fields(a.pointee, catalog).dropFirst(5)
+                let restB = fields(b.pointee, catalog).dropFirst(5)
                 for (x, y) in zip(restA, restB) where x != y { return precedes(x, y) }
                 return false
             }

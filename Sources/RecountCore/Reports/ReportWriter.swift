@@ -29,7 +29,8 @@ public enum ReportWriter {
                     try writeRefunds(ledger, result.catalog, to: temporary + "/refunds.csv")
                     try writeRejects(result, to: temporary + "/rejects.csv")
                     try FileSink.writeWhole(
-                        SummaryJSON.text(result, ledger: ledger, catalogPath: catalogPath), to: temporary + "/summary.json")
+                        SummaryJSON.text(result, ledger: ledger, catalogPath: catalogPath),
+                        to: temporary + "/summary.json")
                 } catch {
                     failures[1] = error
                 }
@@ -60,7 +61,8 @@ public enum ReportWriter {
         // window of slices at a time so memory stays a few MB however many findings there are.
         // The writer cuts its blocks at fixed offsets, so the file is the same bytes.
         let findings = result.findings
-        let sliceSize = 16_384, window = 8
+        let sliceSize = 16_384
+        let window = 8
         var start = 0
         while start < findings.count {
             let slices = Array(stride(from: start, to: min(findings.count, start + sliceSize * window), by: sliceSize))

@@ -10,8 +10,10 @@ public enum SummaryJSON {
         var lines: [String] = ["{"]
         lines.append("  \"tool\": \"recount\",")
         lines.append("  \"version\": \(quote(RecountVersion.current)),")
-        lines.append("  \"started_at\": \(quote(CivilTime.formatInstantUTC(Int64(result.startedAt.timeIntervalSince1970)))),")
-        lines.append("  \"finished_at\": \(quote(CivilTime.formatInstantUTC(Int64(result.finishedAt.timeIntervalSince1970)))),")
+        lines.append(
+            "  \"started_at\": \(quote(CivilTime.formatInstantUTC(Int64(result.startedAt.timeIntervalSince1970)))),")
+        lines.append(
+            "  \"finished_at\": \(quote(CivilTime.formatInstantUTC(Int64(result.finishedAt.timeIntervalSince1970)))),")
         lines.append(
             "  \"catalog\": {\"path\": \(quote(catalogPath)), \"currency\": \(quote(catalog.currency)), "
                 + "\"amount_precision\": \(quote(catalog.precision.description)), "
@@ -31,7 +33,8 @@ public enum SummaryJSON {
         let totals = RuleTotals(result.findings)
         let rules = Rule.reportOrder.map { rule -> String in
             let entry = totals.entries[rule]!
-            var text = "    \(quote(rule.code)): {\"findings\": \(entry.findings), \"overcharge\": \(money(entry.overcharge)), "
+            var text =
+                "    \(quote(rule.code)): {\"findings\": \(entry.findings), \"overcharge\": \(money(entry.overcharge)), "
                 + "\"refund\": \(refund(entry.overcharge))"
             if rule == .undercharge { text += ", \"shortfall\": \(money(entry.shortfall))" }
             return text + "}"

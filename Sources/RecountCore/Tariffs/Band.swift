@@ -32,13 +32,15 @@ public struct Band: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         let dayText =
             days == Self.everyDay
-            ? "every day" : (0..<7).filter { days & (1 << UInt8($0)) != 0 }.map { Self.dayNames[$0] }.joined(separator: ",")
+            ? "every day"
+            : (0..<7).filter { days & (1 << UInt8($0)) != 0 }.map { Self.dayNames[$0] }.joined(separator: ",")
         return "\(dayText) \(Self.clock(from))-\(Self.clock(to))"
     }
 
     /// `HH:MM` of a second of the day (`24:00` for the end of the day).
     public static func clock(_ secondOfDay: Int64) -> String {
-        let hours = secondOfDay / 3600, minutes = secondOfDay / 60 % 60
+        let hours = secondOfDay / 3600
+        let minutes = secondOfDay / 60 % 60
         return (hours < 10 ? "0" : "") + String(hours) + ":" + (minutes < 10 ? "0" : "") + String(minutes)
     }
 }

@@ -47,7 +47,8 @@ struct ByteKeyTable: Sendable {
         while true {
             let candidate = Int(slots[slot])
             if candidate < 0 { return nil }
-            let start = starts[candidate], end = starts[candidate + 1]
+            let start = starts[candidate]
+            let end = starts[candidate + 1]
             if end - start == key.count && equal(start, key) { return candidate }
             slot = (slot + 1) & mask
         }

@@ -99,7 +99,8 @@ struct CatalogLoader {
         if data.count > 1 {
             throw .invalid(
                 file: file, path: data[1].yamlPath, line: data[1].line,
-                reason: "a plan takes at most one data rule (data rules have no destinations or bands to tell them apart)")
+                reason:
+                    "a plan takes at most one data rule (data rules have no destinations or bands to tell them apart)")
         }
         let denominator = try voiceDenominator(voice, fields: fields)
         return PlanVersion(
@@ -143,7 +144,8 @@ struct CatalogLoader {
             let (step, stepFields) = try self.step(stepNode, path: stepPath)
             if index == 0, step.after != 0 {
                 throw stepFields.error(
-                    "after", "the first step must start at after: 0s (found \(CatalogGrammar.formatSeconds(step.after)))")
+                    "after",
+                    "the first step must start at after: 0s (found \(CatalogGrammar.formatSeconds(step.after)))")
             }
             if let previous = steps.last {
                 if step.after <= previous.after {
@@ -188,7 +190,8 @@ struct CatalogLoader {
                 guard let text = dayNode.scalar?.string, let day = Band.dayNames.firstIndex(of: text) else {
                     throw YAMLFields.error(
                         file, dayPath, dayNode,
-                        "unknown day \"\(dayNode.scalar?.string ?? "")\" (expected \(Band.dayNames.joined(separator: ", ")))")
+                        "unknown day \"\(dayNode.scalar?.string ?? "")\" (expected \(Band.dayNames.joined(separator: ", ")))"
+                    )
                 }
                 days |= 1 << UInt8(day)
             }

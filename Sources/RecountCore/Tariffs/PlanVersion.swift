@@ -53,6 +53,7 @@ public struct PlanVersion: Sendable {
 
     /// `2012-01-01..2012-12-31` or `2012-01-01..open`.
     public var periodDescription: String {
-        CivilTime.formatDate(days: effectiveFrom) + ".." + (effectiveTo.map { CivilTime.formatDate(days: $0) } ?? "open")
+        CivilTime.formatDate(days: effectiveFrom) + ".."
+            + (effectiveTo.map { CivilTime.formatDate(days: $0) } ?? "open")
     }
 }

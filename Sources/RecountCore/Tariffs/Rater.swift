@@ -64,7 +64,8 @@ public final class Rater: Sendable {
     private func uncoveredVoice(_ event: UsageEvent, version: Int, local: Int64) -> String {
         let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
         let dayName = Band.dayNames[CivilTime.weekday(days: day)]
-        return "no voice rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination)) at "
+        return
+            "no voice rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination)) at "
             + "\(dayName.prefix(1).uppercased() + dayName.dropFirst()) \(Band.clock(local - day * CivilTime.secondsPerDay))"
     }
 
@@ -76,7 +77,8 @@ public final class Rater: Sendable {
     private func rateSMS(_ event: UsageEvent, version: Int) -> Rating {
         let rule = catalog.plans[version].smsPrefixes.longestMatch(event.destination) { _ in true }
         if rule < 0 {
-            return unfiled("no sms rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination))")
+            return unfiled(
+                "no sms rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination))")
         }
         return rated(1, Int128(catalog.plans[version].sms[rule].rate.micros), over: 1, version: version)
     }

@@ -1,6 +1,8 @@
 /// The kind of usage a record bills (DESIGN.md §2.1 `service`).
 public enum Service: UInt8, Sendable, CaseIterable {
-    case voice = 0, sms = 1, data = 2
+    case voice = 0
+    case sms = 1
+    case data = 2
 
     /// The CSV and YAML spelling: `voice`, `sms`, `data`.
     public var name: String {

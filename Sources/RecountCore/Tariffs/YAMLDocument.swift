@@ -59,8 +59,8 @@ enum YAMLDocument {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
-            let while_ = context.map { " (\($0.text))" } ?? ""
-            return .syntax(file: file, line: mark.line, reason: problem + while_)
+            let during = context.map { " (\($0.text))" } ?? ""
+            return .syntax(file: file, line: mark.line, reason: problem + during)
         case .reader(let problem, _, _, _):
             return .syntax(file: file, line: 0, reason: problem)
         default:
