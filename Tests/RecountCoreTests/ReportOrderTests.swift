@@ -3,21 +3,30 @@ import Testing
 
 @testable import RecountCore
 
+/// Texts that stress byte-order shortcuts: empty, NUL and other control bytes, digits, shared
+/// eight-byte prefixes, longer than eight bytes, and multi-byte UTF-8; then random ones.
+enum TrickyTexts {
+    static func make(random count: Int, maxLength: Int, _ random: inout SeededRandom) -> [String] {
+        let alphabet: [UInt8] = [0x00, 0x01, 0x30, 0x41, 0x42, 0x7f, 0xc3, 0xa9]
+        var texts: [String] = [
+            "", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ",
+        ]
+        for _ in 0..<count {
+            let length = Int(random.next() % UInt64(maxLength + 1))
+            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        return texts
+    }
+}
+
 /// The findings sort packs account rank, cycle and kind into one integer: its order must be
 /// exactly byte order of the rows' fields, for accounts that share prefixes, hold NUL or
 /// non-ASCII bytes, or run past eight bytes, on both the plain and the two-thread path.
 @Suite struct FindingsSortTests {
     static func randomFindings(_ count: Int, seed: UInt64) -> [Finding] {
         var random = SeededRandom(seed: seed)
-        let alphabet: [UInt8] = [0x00, 0x01, 0x30, 0x41, 0x42, 0x7f, 0xc3, 0xa9]
-        var accounts: [String] = [
-            "", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ",
-        ]
-        for _ in 0..<60 {
-            let length = Int(random.next() % 12)
-            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
-            accounts.append(String(decoding: bytes, as: UTF8.self))
-        }
+        let accounts = TrickyTexts.make(random: 60, maxLength: 11, &random)
         let rules: [Rule] = [.unitInflation, .rateInflation, .duplicateCharge, .undercharge, .unfiledItem]
         let cycles: [Int32] = [202_512, 202_601, 202_610, 99_912, 100_001]
         return (0..<count).map { index in
@@ -66,15 +75,7 @@ import Testing
 @Suite struct TextPrefixTests {
     @Test func differingPrefixesAgreeWithByteOrder() {
         var random = SeededRandom(seed: 8)
-        let alphabet: [UInt8] = [0x00, 0x01, 0x41, 0x42, 0x7f, 0xc3, 0xa9]
-        var texts: [String] = [
-            "", "A", "A\u{0}", "A\u{1}", "AB", "A0000001", "A00000010", "A0000002", "é", "ABCDEFGHIJ",
-        ]
-        for _ in 0..<400 {
-            let length = Int(random.next() % 11)
-            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
-            texts.append(String(decoding: bytes, as: UTF8.self))
-        }
+        let texts = TrickyTexts.make(random: 400, maxLength: 10, &random)
         for a in texts {
             for b in texts {
                 let pa = ReportOrder.textPrefix(a)
