@@ -265,28 +265,50 @@ public enum AuditRun {
 
     /// Replaces the tentative finding of every duplicate record by its `duplicate-charge` finding.
     static func resolveDuplicates(_ tentative: [[Finding]], _ index: DuplicateIndex) -> [Finding] {
+        // Two independent halves at once (a serial stretch at the end of a run with many
+        // findings): the tentative findings of records that are not duplicates, and the
+        // duplicates' own findings, read back from the finished index.
         let marks = index.marks
-        var findings: [Finding] = []
-        findings.reserveCapacity(tentative.reduce(marks.count) { $0 + $1.count })
-        for chunk in tentative {
-            for finding in chunk where marks[finding.order] == nil || finding.kind != .usage {
-                findings.append(finding)
+        let finished = FinishedIndex(index: index)
+        let sides = TaskSlots<[Finding]>(count: 2, repeating: [])
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            var findings: [Finding] = []
+            if side == 0 {
+                findings.reserveCapacity(tentative.reduce(0) { $0 + $1.count })
+                for chunk in tentative {
+                    for finding in chunk where marks[finding.order] == nil || finding.kind != .usage {
+                        findings.append(finding)
+                    }
+                }
+            } else {
+                findings.reserveCapacity(marks.count)
+                for (order, mark) in marks {
+                    let finding = finished.index.withKey(of: order) { key in
+                        Finding(
+                            kind: .usage, recordID: String(decoding: key.recordID, as: UTF8.self),
+                            account: String(decoding: key.account, as: UTF8.self), cycle: key.cycle,
+                            rule: .duplicateCharge, billedQuantity: key.billedQuantity, expectedQuantity: 0,
+                            billedAmount: key.billedAmount, expectedAmount: .zero,
+                            overcharge: max(key.billedAmount, .zero),
+                            detail: mark.byRecordID
+                                ? "record_id seen earlier in the run"
+                                : "same account, service, start, destination, duration and volume as an earlier record",
+                            order: order)
+                    }
+                    if let finding { findings.append(finding) }
+                }
             }
+            sides[side] = findings
         }
-        for (order, mark) in index.marks {
-            let finding = index.withKey(of: order) { key in
-                Finding(
-                    kind: .usage, recordID: String(decoding: key.recordID, as: UTF8.self),
-                    account: String(decoding: key.account, as: UTF8.self), cycle: key.cycle, rule: .duplicateCharge,
-                    billedQuantity: key.billedQuantity, expectedQuantity: 0, billedAmount: key.billedAmount,
-                    expectedAmount: .zero, overcharge: max(key.billedAmount, .zero),
-                    detail: mark.byRecordID
-                        ? "record_id seen earlier in the run"
-                        : "same account, service, start, destination, duration and volume as an earlier record",
-                    order: order)
-            }
-            if let finding { findings.append(finding) }
-        }
+        var findings = sides[0]
+        sides[0] = []  // `findings` is now the only owner: appending does not copy it
+        findings.append(contentsOf: sides[1])
         return findings
+    }
+
+    /// A finished `DuplicateIndex`, shared read-only by the tasks of `resolveDuplicates`: after
+    /// `finish()` nothing writes to it, so reading from two threads is safe.
+    private struct FinishedIndex: @unchecked Sendable {
+        let index: DuplicateIndex
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -28,7 +30,7 @@ public enum ReportOrder {
     }
 
     /// Sorts in place, in two steps, neither formatting anything. Each finding's account, cycle
-    /// and kind are packed into one integer (`leadKeys`), its record_id's first eight bytes into
+    /// and kind are packed into one integer (`sortedLeadEntries`), its record_id's first eight bytes into
     /// another (`textPrefix`), and (integer, integer, index) triples are sorted as plain integers.
     /// Then each run of equal pairs — record_ids that share eight bytes within one account-cycle,
     /// rare — is sorted by record_id and rule, and only ties on all five keys (rarer) format the
@@ -36,11 +38,7 @@ public enum ReportOrder {
     /// written never depend on the order findings arrived in. The findings are then moved into
     /// place by swaps (no copies of their strings, no second array).
     public static func sort(_ findings: inout [Finding], _ catalog: TariffCatalog) {
-        let leads = leadKeys(findings)
-        var order = findings.withUnsafeBufferPointer { all in
-            all.indices.map { LeadEntry(lead: leads[$0], recordID: textPrefix(all[$0].recordID), index: $0) }
-        }
-        order.sort()
+        var order = sortedLeadEntries(findings)
         findings.withUnsafeBufferPointer { all in
             let less = { (left: LeadEntry, right: LeadEntry) -> Bool in
                 let a = all.baseAddress! + left.index
@@ -112,25 +110,86 @@ public enum ReportOrder {
         return taken == 0 ? 0 : prefix << UInt64(8 * (8 - taken))
     }
 
-    /// Per finding, one integer whose order is the order of (account, cycle, kind) as the report
-    /// compares them: the account's rank among the findings' distinct accounts in byte order,
-    /// then the cycle (`YYYYMM`, whose numeric order is its text's), then the kind's rank by name.
-    static func leadKeys(_ findings: [Finding]) -> [UInt64] {
-        var ranks: [String: Int] = [:]
-        findings.withUnsafeBufferPointer { all in
-            for index in all.indices { ranks[all[index].account] = 0 }
+    /// Every finding's `LeadEntry`, sorted. The lead packs (account, cycle, kind) so that its
+    /// order is theirs as the report compares them: the account's rank among the findings'
+    /// distinct accounts in byte order, then the cycle (`YYYYMM`, whose numeric order is its
+    /// text's), then the kind's rank by name.
+    ///
+    /// With many findings, the two halves are keyed and sorted at once on two threads (hashing
+    /// the accounts and sorting were most of a serial stretch at the end of the run), and only
+    /// ranking the distinct accounts and merging the halves run on one.
+    static func sortedLeadEntries(_ findings: [Finding]) -> [LeadEntry] {
+        let parts = findings.count >= 50_000 ? 2 : 1
+        let bounds = (0...parts).map { findings.count * $0 / parts }
+        // Each part's distinct accounts in first-seen order, and each finding's local id.
+        let locals = TaskSlots<(accounts: [String], ids: [Int32])>(count: parts, repeating: ([], []))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var seen: [String: Int32] = [:]
+            var accounts: [String] = []
+            var ids: [Int32] = []
+            ids.reserveCapacity(bounds[part + 1] - bounds[part])
+            findings.withUnsafeBufferPointer { all in
+                for index in bounds[part]..<bounds[part + 1] {
+                    let account = all[index].account
+                    if let id = seen[account] {
+                        ids.append(id)
+                    } else {
+                        let id = Int32(accounts.count)
+                        seen[account] = id
+                        accounts.append(account)
+                        ids.append(id)
+                    }
+                }
+            }
+            locals[part] = (accounts, ids)
         }
-        for (rank, account) in ranks.keys.sorted(by: precedes).enumerated() { ranks[account] = rank }
+        var distinct = Set<String>()
+        for part in 0..<parts { distinct.formUnion(locals[part].accounts) }
+        var ranks: [String: UInt64] = [:]
+        for (rank, account) in distinct.sorted(by: precedes).enumerated() { ranks[account] = UInt64(rank) }
+        let rankOf = ranks
         let kindRanks = RecordKind.allCases.sorted { precedes($0.rawValue, $1.rawValue) }
-        return findings.withUnsafeBufferPointer { all in
-            all.indices.map { index in
-                let finding = all.baseAddress! + index
-                // Cycles are validated `YYYY-MM` (0…999912): 20 bits; the kind takes 3 more.
-                precondition((0..<(1 << 28)).contains(finding.pointee.cycle), "cycle out of range")
-                let kind = kindRanks.firstIndex(of: finding.pointee.kind)!
-                return UInt64(ranks[finding.pointee.account]!) << 32 | UInt64(finding.pointee.cycle) << 3 | UInt64(kind)
+
+        let sortedParts = TaskSlots<[LeadEntry]>(count: parts, repeating: [])
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let localRanks = locals[part].accounts.map { rankOf[$0]! }
+            let ids = locals[part].ids
+            var entries: [LeadEntry] = []
+            entries.reserveCapacity(ids.count)
+            findings.withUnsafeBufferPointer { all in
+                for (offset, index) in (bounds[part]..<bounds[part + 1]).enumerated() {
+                    let finding = all.baseAddress! + index
+                    // Cycles are validated `YYYY-MM` (0…999912): 20 bits; the kind takes 3 more.
+                    precondition((0..<(1 << 28)).contains(finding.pointee.cycle), "cycle out of range")
+                    let kind = UInt64(kindRanks.firstIndex(of: finding.pointee.kind)!)
+                    let lead = localRanks[Int(ids[offset])] << 32 | UInt64(finding.pointee.cycle) << 3 | kind
+                    entries.append(LeadEntry(lead: lead, recordID: textPrefix(finding.pointee.recordID), index: index))
+                }
+            }
+            entries.sort()
+            sortedParts[part] = entries
+        }
+        return parts == 1 ? sortedParts[0] : merged(sortedParts[0], sortedParts[1])
+    }
+
+    /// Two sorted arrays as one.
+    static func merged(_ left: [LeadEntry], _ right: [LeadEntry]) -> [LeadEntry] {
+        var out: [LeadEntry] = []
+        out.reserveCapacity(left.count + right.count)
+        var i = 0
+        var j = 0
+        while i < left.count, j < right.count {
+            if right[j] < left[i] {
+                out.append(right[j])
+                j += 1
+            } else {
+                out.append(left[i])
+                i += 1
             }
         }
+        out += left[i...]
+        out += right[j...]
+        return out
     }
 
     /// Byte order of two strings' UTF-8 (memcmp on native strings).
