@@ -98,11 +98,16 @@ public enum AuditRun {
         var findings = resolveDuplicates(tentative, index)
         let indexBytes = index.entryBytes + index.referenceBytes
         let indexRecords = index.records
-        // Free the index (hundreds of MB) and the tentative findings before sorting: a run with
-        // many findings would otherwise hold them, the index and two sorted copies at once.
+        // The index and the tentative findings (hundreds of MB) are freed on a pool thread while
+        // the findings sort — freeing them was a serial stretch of the run's end — and before the
+        // reports are written. The sort works in place, so memory does not grow meanwhile.
+        let retired = Retired((index, tentative))
         index = DuplicateIndex()
         tentative = []
+        let freeing = DispatchGroup()
+        DispatchQueue.global().async(group: freeing) { retired.release() }
         ReportOrder.sort(&findings, catalog)
+        freeing.wait()
         let (fileStats, rejects) = combine(
             (reference.report, referencePlaces), (stream, streamPlaces), fileCount: files.count)
         return AuditResult(
@@ -304,6 +309,16 @@ public enum AuditRun {
         sides[0] = []  // `findings` is now the only owner: appending does not copy it
         findings.append(contentsOf: sides[1])
         return findings
+    }
+
+    /// Holds values until `release()` drops them, so their memory is freed on the thread that
+    /// calls it. `@unchecked Sendable`: the thread that makes it never touches the values again.
+    private final class Retired<Value>: @unchecked Sendable {
+        private var value: Value?
+
+        init(_ value: Value) { self.value = value }
+
+        func release() { value = nil }
     }
 
     /// A finished `DuplicateIndex`, shared read-only by the tasks of `resolveDuplicates`: after
