@@ -279,7 +279,8 @@ public enum AuditRun {
         DispatchQueue.concurrentPerform(iterations: 2) { side in
             var findings: [Finding] = []
             if side == 0 {
-                findings.reserveCapacity(tentative.reduce(0) { $0 + $1.count })
+                // Room for the duplicates' findings too: they are appended to this array.
+                findings.reserveCapacity(tentative.reduce(marks.count) { $0 + $1.count })
                 for chunk in tentative {
                     for finding in chunk where marks[finding.order] == nil || finding.kind != .usage {
                         findings.append(finding)
