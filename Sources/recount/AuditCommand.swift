@@ -51,7 +51,7 @@ struct AuditCommand: ParsableCommand {
         } catch {
             throw Failure.exit(error, code: 2)
         }
-        print(AuditSummaryText.text(result, out: out))
+        print(AuditSummaryText.text(result, out: out, reportsWrittenAt: Date()))
         if failOnFindings, !result.findings.isEmpty { throw ExitCode(3) }
     }
 }

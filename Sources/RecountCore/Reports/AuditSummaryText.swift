@@ -2,7 +2,9 @@ import Foundation
 
 /// The short human summary `recount audit` prints: rows, findings and refunds per rule, throughput.
 public enum AuditSummaryText {
-    public static func text(_ result: AuditResult, out: String) -> String {
+    /// `reportsWrittenAt`: when the reports were in place. The time and throughput printed then
+    /// run to it — what a user timing the command sees — and say how much of it the reports took.
+    public static func text(_ result: AuditResult, out: String, reportsWrittenAt: Date? = nil) -> String {
         let catalog = result.catalog
         func amount(_ value: ExactAmount) -> String { value.formatted(catalog.precision, catalog.rounding) }
         var lines: [String] = []
@@ -38,13 +40,18 @@ public enum AuditSummaryText {
                     Double(result.duplicateIndexBytes) / 1e6,
                     Double(result.duplicateIndexBytes) / Double(result.duplicateIndexRecords)))
         }
-        let seconds = max(result.finishedAt.timeIntervalSince(result.startedAt), 1e-6)
+        let end = reportsWrittenAt ?? result.finishedAt
+        let seconds = max(end.timeIntervalSince(result.startedAt), 1e-6)
         let rows = result.rows.values.reduce(0) { $0 + $1.read }
         let bytes = result.files.reduce(0) { $0 + $1.decompressedBytes }
-        lines.append(
-            String(
-                format: "%.2f s: %.0f rows/s, %.1f MB/s decompressed", seconds, Double(rows) / seconds,
-                Double(bytes) / 1e6 / seconds) + "; reports in " + out)
+        var timing = String(
+            format: "%.2f s: %.0f rows/s, %.1f MB/s decompressed", seconds, Double(rows) / seconds,
+            Double(bytes) / 1e6 / seconds)
+        if let reportsWrittenAt {
+            let reportSeconds = reportsWrittenAt.timeIntervalSince(result.finishedAt)
+            timing += String(format: " (writing the reports: %.2f s)", reportSeconds)
+        }
+        lines.append(timing + "; reports in " + out)
         return lines.joined(separator: "\n")
     }
 }
