@@ -115,6 +115,9 @@ enum TrickyTexts {
         ]
         #expect(RefundLedger(findings).entries == expected)
         #expect(RefundLedger(findings.reversed()).entries == expected)
+        var added = RefundLedger()
+        for finding in findings { added.add(finding) }
+        #expect(added.entries == expected)
         var merged = RefundLedger(Array(findings[..<3]))
         merged.merge(RefundLedger(Array(findings[3...])))
         #expect(merged.entries == expected)

@@ -45,9 +45,7 @@ public struct RefundLedger: Sendable, Equatable, Codable {
 
     public mutating func add(_ finding: Finding) {
         guard finding.overcharge > .zero else { return }
-        let key = Key(account: finding.account, cycle: finding.cycle)
-        entries[key, default: Entry()].findings += 1
-        entries[key, default: Entry()].overcharge += finding.overcharge
+        add(Entry(findings: 1, overcharge: finding.overcharge), at: Key(account: finding.account, cycle: finding.cycle))
     }
 
     public mutating func merge(_ other: RefundLedger) {
