@@ -146,33 +146,53 @@ import Testing
     }
 
     /// Entries keep only their record index; the arena gives back the full order from the batch
-    /// it came in, also for batches that straddle its 16 MiB blocks.
+    /// it came in, also for batches larger than its 16 MiB blocks (placed in several pieces) and
+    /// batches that start in one block and end in the next; and every entry's bytes arrive whole.
     @Test func arenaOrdersAcrossBatchesAndBlocks() {
         var arena = EntryArena()
         defer { arena.release() }
-        let longID = [UInt8](repeating: UInt8(ascii: "x"), count: 40_000)
-        var expected: [(Int, UInt64)] = []
-        for position in [
-            ChunkPosition(file: 0, sequence: 0), ChunkPosition(file: 0, sequence: 1),
-            ChunkPosition(file: 3, sequence: 7), ChunkPosition(file: 3, sequence: 8),
-        ] {
+        var expected: [(reference: Int, order: UInt64, entry: [UInt8])] = []
+        var splitBatches = 0
+        // 300 entries of ~80 KB (a 24 MB batch), then batches of ~4 MB, ~20 bytes a record.
+        let plans: [(ChunkPosition, records: Int, idLength: Int)] = [
+            (ChunkPosition(file: 0, sequence: 0), 300, 40_000), (ChunkPosition(file: 0, sequence: 1), 100, 20_000),
+            (ChunkPosition(file: 3, sequence: 7), 300, 40_000), (ChunkPosition(file: 3, sequence: 8), 500, 1),
+            (ChunkPosition(file: 3, sequence: 9), 200, 40_000),
+        ]
+        for (position, records, idLength) in plans {
             let chunkOrder = RecordOrder.make(position, record: 0)
-            arena.beginBatch(chunkOrder: chunkOrder)
-            for record in 0..<300 {
-                var writer = ByteWriter()
-                longID.withUnsafeBytes { id in
+            let id = [UInt8](repeating: UInt8(ascii: "x"), count: idLength)
+            var writer = ByteWriter()
+            var offsets: [UInt32] = []
+            var entries: [[UInt8]] = []
+            for record in 0..<records {
+                offsets.append(UInt32(writer.count))
+                id.withUnsafeBytes { id in
                     let usage = UsageRecord(
                         recordID: id, account: id, plan: UnsafeRawBufferPointer(start: nil, count: 0),
                         destination: UnsafeRawBufferPointer(start: nil, count: 0), service: .voice, start: 0,
-                        durationSeconds: 1, volumeBytes: 0, billedQuantity: 1, billedAmount: .zero, cycle: 202610)
+                        durationSeconds: Int64(record), volumeBytes: 0, billedQuantity: 1, billedAmount: .zero,
+                        cycle: 202610)
                     UsageKey.write(usage, order: chunkOrder | UInt64(record), into: &writer)
                 }
-                expected.append((arena.append(writer.written), chunkOrder | UInt64(record)))
+                entries.append(Array(UnsafeRawBufferPointer(rebasing: writer.written[Int(offsets.last!)...])))
+            }
+            arena.beginBatch(chunkOrder: chunkOrder)
+            let runs = arena.appendBatch(writer.written, offsets: offsets)
+            #expect(runs.map(\.entries.count).reduce(0, +) == records)
+            if runs.count > 1 { splitBatches += 1 }
+            for run in runs {
+                for index in run.entries {
+                    expected.append((Int(offsets[index]) + run.shift, chunkOrder | UInt64(index), entries[index]))
+                }
             }
         }
-        #expect(arena.bytesUsed > 3 * EntryArena.blockSize)
-        for (reference, order) in expected {
+        #expect(arena.bytesUsed > 4 * EntryArena.blockSize)
+        #expect(splitBatches >= 3)  // the 24 MB batches, and one that crosses into a new block
+        for (reference, order, entry) in expected {
             #expect(arena.order(reference) == order)
+            let stored = UnsafeRawBufferPointer(start: arena.pointer(reference), count: entry.count)
+            #expect(Array(stored) == entry)
         }
     }
 

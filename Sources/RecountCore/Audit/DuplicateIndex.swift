@@ -85,11 +85,10 @@ final class DuplicateIndex {
 
         mutating func insert(_ batch: UsageKeyBatch) {
             arena.beginBatch(chunkOrder: batch.chunkOrder)
-            batch.bytes.withUnsafeBytes { raw in
-                for index in batch.offsets.indices {
-                    let start = Int(batch.offsets[index])
-                    let end = index + 1 < batch.offsets.count ? Int(batch.offsets[index + 1]) : raw.count
-                    let reference = arena.append(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+            let runs = batch.bytes.withUnsafeBytes { arena.appendBatch($0, offsets: batch.offsets) }
+            for run in runs {
+                for index in run.entries {
+                    let reference = Int(batch.offsets[index]) + run.shift
                     recordIDs.append(hash: batch.recordIDHashes[index], reference: reference)
                     let content = batch.contentHashes[index]
                     if content != 0 { contents.append(hash: content, reference: reference) }
@@ -312,29 +311,64 @@ struct EntryArena: @unchecked Sendable {
         segmentCount += 1
     }
 
-    mutating func append(_ entry: UnsafeRawBufferPointer) -> Int {
-        precondition(entry.count <= Self.blockSize, "an index entry is larger than a block")
-        if used + entry.count > Self.blockSize {
-            if blockCount == blockCapacity {
-                let grown = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: blockCapacity * 2)
-                grown.moveInitialize(from: blocks, count: blockCount)
-                blocks.deallocate()
-                blocks = grown
-                blockCapacity *= 2
+    /// Entries of a batch placed in one piece: entry `k` of `entries` is at reference
+    /// `offsets[k] + shift`.
+    struct Run {
+        var entries: Range<Int>
+        var shift: Int
+    }
+
+    /// Appends a batch's entries — `bytes`, entry `k` starting at `offsets[k]` — with one copy
+    /// per block they land in (usually one), not one per entry; says where each entry went.
+    mutating func appendBatch(_ bytes: UnsafeRawBufferPointer, offsets: [UInt32]) -> [Run] {
+        func end(_ entry: Int) -> Int { entry + 1 < offsets.count ? Int(offsets[entry + 1]) : bytes.count }
+        var runs: [Run] = []
+        var first = 0
+        while first < offsets.count {
+            let start = Int(offsets[first])
+            let room = Self.blockSize - used
+            // The entries from `first` that fit in the current block: usually all of them.
+            var last = offsets.count
+            if bytes.count - start > room {
+                var low = first
+                var high = offsets.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if end(middle) - start <= room { low = middle + 1 } else { high = middle }
+                }
+                last = low
             }
-            (blocks + blockCount).initialize(to: HugePageMemory.allocate(byteCount: Self.blockSize))
-            blockCount += 1
-            used = 0
+            if last == first {
+                precondition(end(first) - start <= Self.blockSize, "an index entry is larger than a block")
+                startBlock()
+                continue
+            }
+            let count = end(last - 1) - start
+            let reference = (blockCount - 1) << Self.blockBits | used
+            if batchPending {
+                addSegment(reference)
+                batchPending = false
+            }
+            (blocks[blockCount - 1] + used).copyMemory(from: bytes.baseAddress! + start, byteCount: count)
+            used += count
+            bytesUsed += count
+            runs.append(Run(entries: first..<last, shift: reference - start))
+            first = last
         }
-        let reference = (blockCount - 1) << Self.blockBits | used
-        if batchPending {
-            addSegment(reference)
-            batchPending = false
+        return runs
+    }
+
+    private mutating func startBlock() {
+        if blockCount == blockCapacity {
+            let grown = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: blockCapacity * 2)
+            grown.moveInitialize(from: blocks, count: blockCount)
+            blocks.deallocate()
+            blocks = grown
+            blockCapacity *= 2
         }
-        (blocks[blockCount - 1] + used).copyMemory(from: entry.baseAddress!, byteCount: entry.count)
-        used += entry.count
-        bytesUsed += entry.count
-        return reference
+        (blocks + blockCount).initialize(to: HugePageMemory.allocate(byteCount: Self.blockSize))
+        blockCount += 1
+        used = 0
     }
 
     @inline(__always)
