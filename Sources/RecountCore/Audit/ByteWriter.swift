@@ -2,6 +2,8 @@
 /// them back. Used for the compact per-record entries of the duplicate index, ~50 bytes a
 /// record on the hot path: raw storage with one capacity check per field, where `[UInt8].append`
 /// paid a uniqueness and capacity check per byte. Owns its memory (noncopyable, freed in deinit).
+/// Positions use wrapping arithmetic (`&+`): they are bounded by the allocation, so the
+/// overflow checks could never fire, and they were a measurable share of the key building.
 struct ByteWriter: ~Copyable {
     private(set) var base: UnsafeMutableRawPointer
     private(set) var count = 0
@@ -21,7 +23,7 @@ struct ByteWriter: ~Copyable {
 
     @inline(__always)
     private mutating func reserve(_ extra: Int) {
-        guard count + extra > capacity else { return }
+        guard count &+ extra > capacity else { return }
         var bigger = capacity * 2
         while count + extra > bigger { bigger *= 2 }
         let grown = UnsafeMutableRawPointer.allocate(byteCount: bigger, alignment: 16)
@@ -35,7 +37,7 @@ struct ByteWriter: ~Copyable {
     mutating func byte(_ value: UInt8) {
         reserve(1)
         base.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
-        count += 1
+        count &+= 1
     }
 
     @inline(__always)
@@ -44,11 +46,11 @@ struct ByteWriter: ~Copyable {
         var value = value
         while value >= 0x80 {
             base.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, toByteOffset: count, as: UInt8.self)
-            count += 1
+            count &+= 1
             value >>= 7
         }
         base.storeBytes(of: UInt8(value), toByteOffset: count, as: UInt8.self)
-        count += 1
+        count &+= 1
     }
 
     /// The bytes as they are (no length): for text output such as CSV rows.
@@ -58,12 +60,12 @@ struct ByteWriter: ~Copyable {
         if field.count <= 16 {
             // Most fields are a few bytes: a byte loop beats a call into memmove.
             for index in 0..<field.count {
-                base.storeBytes(of: field[index], toByteOffset: count + index, as: UInt8.self)
+                base.storeBytes(of: field[index], toByteOffset: count &+ index, as: UInt8.self)
             }
         } else {
             (base + count).copyMemory(from: field.baseAddress!, byteCount: field.count)
         }
-        count += field.count
+        count &+= field.count
     }
 
     /// Zigzag so small negative numbers stay short.
@@ -75,7 +77,7 @@ struct ByteWriter: ~Copyable {
         varint(UInt64(field.count))
         reserve(field.count)
         if !field.isEmpty { (base + count).copyMemory(from: field.baseAddress!, byteCount: field.count) }
-        count += field.count
+        count &+= field.count
     }
 
     /// Text with each pair of adjacent ASCII digits packed into one byte (0x80 + the pair's
@@ -89,7 +91,7 @@ struct ByteWriter: ~Copyable {
         reserve(field.count + 10)
         let start = count
         // Encode after a one-byte prefix (the usual case: fewer than 64 encoded bytes).
-        var out = count + 1
+        var out = count &+ 1
         var index = 0
         var packable = true
         while index < field.count {
@@ -100,8 +102,8 @@ struct ByteWriter: ~Copyable {
                 if Self.allDigits(word) {
                     let pairs = Self.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
                     base.storeBytes(of: Self.lowBytesOfLanes(pairs), toByteOffset: out, as: UInt32.self)
-                    index += 8
-                    out += 4
+                    index &+= 8
+                    out &+= 4
                     continue
                 }
             }
@@ -113,19 +115,19 @@ struct ByteWriter: ~Copyable {
             if byte &- 48 < 10, index + 1 < field.count, field[index + 1] &- 48 < 10 {
                 base.storeBytes(
                     of: 0x80 + (byte &- 48) &* 10 + (field[index + 1] &- 48), toByteOffset: out, as: UInt8.self)
-                index += 2
+                index &+= 2
             } else {
                 base.storeBytes(of: byte, toByteOffset: out, as: UInt8.self)
-                index += 1
+                index &+= 1
             }
-            out += 1
+            out &+= 1
         }
         guard packable else {
             count = start
             varint(UInt64(field.count) << 1)
             reserve(field.count)
             if !field.isEmpty { (base + count).copyMemory(from: field.baseAddress!, byteCount: field.count) }
-            count += field.count
+            count &+= field.count
             return
         }
         let encoded = out - (start + 1)
@@ -138,12 +140,12 @@ struct ByteWriter: ~Copyable {
             var prefixBytes = 1
             while prefix >= 0x80 {
                 prefix >>= 7
-                prefixBytes += 1
+                prefixBytes &+= 1
             }
             (base + start + prefixBytes).copyMemory(from: base + start + 1, byteCount: encoded)
             count = start
             varint(UInt64(encoded) << 1 | 1)
-            count += encoded
+            count &+= encoded
         }
     }
 
@@ -183,18 +185,18 @@ struct ByteWriter: ~Copyable {
         while index + 8 <= field.count {
             let pairs = Self.digitPairs(field.loadUnaligned(fromByteOffset: index, as: UInt64.self), first: 16)
             base.storeBytes(of: Self.lowBytesOfLanes(pairs), toByteOffset: count, as: UInt32.self)
-            count += 4
-            index += 8
+            count &+= 4
+            index &+= 8
         }
         while index + 1 < field.count {
             base.storeBytes(
                 of: (field[index] &- 48) << 4 | (field[index + 1] &- 48), toByteOffset: count, as: UInt8.self)
-            count += 1
-            index += 2
+            count &+= 1
+            index &+= 2
         }
         if index < field.count {
             base.storeBytes(of: 0xF0 | (field[index] &- 48), toByteOffset: count, as: UInt8.self)
-            count += 1
+            count &+= 1
         }
     }
 }
