@@ -145,9 +145,8 @@ public enum ReportOrder {
         }
         var distinct = Set<String>()
         for part in 0..<parts { distinct.formUnion(locals[part].accounts) }
-        var ranks: [String: UInt64] = [:]
-        for (rank, account) in distinct.sorted(by: precedes).enumerated() { ranks[account] = UInt64(rank) }
-        let rankOf = ranks
+        let rankOf = Dictionary(
+            uniqueKeysWithValues: distinct.sorted(by: precedes).enumerated().map { ($1, UInt64($0)) })
         let kindRanks = RecordKind.allCases.sorted { precedes($0.rawValue, $1.rawValue) }
 
         let sortedParts = TaskSlots<[LeadEntry]>(count: parts, repeating: [])
@@ -159,7 +158,8 @@ public enum ReportOrder {
             findings.withUnsafeBufferPointer { all in
                 for (offset, index) in (bounds[part]..<bounds[part + 1]).enumerated() {
                     let finding = all.baseAddress! + index
-                    // Cycles are validated `YYYY-MM` (0…999912): 20 bits; the kind takes 3 more.
+                    // Cycles are validated `YYYY-MM` (0…999912); any cycle below 2^28, shifted past
+                    // the kind's 3 bits, stays below the account rank's bit 32.
                     precondition((0..<(1 << 28)).contains(finding.pointee.cycle), "cycle out of range")
                     let kind = UInt64(kindRanks.firstIndex(of: finding.pointee.kind)!)
                     let lead = localRanks[Int(ids[offset])] << 32 | UInt64(finding.pointee.cycle) << 3 | kind
