@@ -17,9 +17,11 @@ let package = Package(
         // ISA-L's igzip (Debian: libisal-dev), behind a small C shim: its inflate state holds
         // arrays Swift would import as huge tuples.
         .target(name: "CIsal", path: "Sources/CIsal", linkerSettings: [.linkedLibrary("isal")]),
+        // The CSV scanner's 64-byte compare-to-bitmask step (SSE2; a portable loop elsewhere).
+        .target(name: "CByteScan", path: "Sources/CByteScan"),
         .target(
             name: "RecountCore",
-            dependencies: ["CZlib", "CIsal", "CLibCrypto", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CZlib", "CIsal", "CByteScan", "CLibCrypto", .product(name: "Yams", package: "Yams")],
             // Release builds drop the run-time exclusivity checks: a check per access to a class's
             // `var` cost 8% of `validate`'s CPU. Debug builds (and so the tests) keep them.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]

@@ -216,4 +216,63 @@ private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], line
             #expect(got == expected, "\(input)")
         }
     }
+
+    /// Mostly unquoted records (the bitmap path) of every length from empty fields to several
+    /// 64-byte blocks, with CRLF, blank lines, a quoted record now and then (the byte loop) and
+    /// a chunk tail shorter than a block, at field capacities below and above the field counts.
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func bitmapPathMatchesReference(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        var text = ""
+        for _ in 0..<2_000 {
+            switch random.next() % 20 {
+            case 0: text += random.next() % 2 == 0 ? "\n" : "\r\n"
+            case 1: text += "\"q,\"\"x\",\"\n\",y\n"
+            default:
+                let fields = 1 + Int(random.next() % 14)
+                let row = (0..<fields).map { _ -> String in
+                    let length = random.next() % 4 == 0 ? Int(random.next() % 150) : Int(random.next() % 12)
+                    return String((0..<length).map { _ in Character(UnicodeScalar(UInt8(97 + random.next() % 26))) })
+                }
+                text += row.joined(separator: ",")
+                if random.next() % 7 == 0 { text += "\r" }
+                text += "\n"
+            }
+        }
+        text += "tail,without,newline"
+        let bytes = Array(text.utf8)
+        let expected = ReferenceCSV.parse(bytes)
+        for capacity in [3, 64] {
+            var got: [ReferenceCSV.Item] = []
+            let scanner = CSVScanner(capacity: capacity)
+            bytes.withUnsafeBytes { raw in
+                scanner.reset(raw)
+                loop: while true {
+                    switch scanner.next() {
+                    case .end: break loop
+                    case .blank: continue
+                    case .malformed: got.append(.malformed(line: scanner.recordLine + 1))
+                    case .record:
+                        // Past the capacity only the count is kept: fill those from the reference.
+                        let line = scanner.recordLine + 1
+                        var fields = (0..<min(scanner.fieldCount, capacity)).map {
+                            String(decoding: scanner.field($0), as: UTF8.self)
+                        }
+                        if scanner.fieldCount > capacity,
+                            case .record(_, let all)? = expected.first(where: { $0.line == line })
+                        {
+                            fields += all.dropFirst(capacity)
+                        }
+                        #expect(fields.count == scanner.fieldCount)
+                        got.append(.record(line: line, fields: fields))
+                    }
+                }
+            }
+            // The first difference, not two arrays of thousands of records.
+            let first = zip(got, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            #expect(
+                first == nil && got.count == expected.count, "seed \(seed), capacity \(capacity), item \(first ?? -1)")
+            if let first { #expect(got[first] == expected[first]) }
+        }
+    }
 }
