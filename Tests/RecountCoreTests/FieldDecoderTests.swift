@@ -185,4 +185,65 @@ private func date(_ text: String) -> Int64? { FieldDecoder.withBytes(text) { Fie
             #expect(offset(bad) == nil, "\(bad)")
         }
     }
+
+    /// The word-at-a-time timestamp decoder against the field-by-field reference: valid
+    /// timestamps of every shape across 1950–2250 (the table covers 1970–2199), and the same with
+    /// one byte replaced by a digit, a separator or a letter — which must decode identically,
+    /// usually to nil.
+    @Test func wordTimestampMatchesFieldByField() {
+        var random = SeededRandom(seed: 11)
+        let replacements = Array("0123456789-:T+Z/ a\u{7F}".utf8) + [0x2F, 0x3A, 0xB0]
+        func pad(_ value: UInt64, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var checked = 0
+        for _ in 0..<20_000 {
+            let year = 1950 + random.next() % 300
+            let month = 1 + random.next() % 12
+            let day = 1 + random.next() % 31  // sometimes past the month's end
+            let hour = random.next() % 25
+            let minute = random.next() % 61
+            let second = random.next() % 61
+            var text =
+                "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
+            switch random.next() % 3 {
+            case 0: text += "Z"
+            case 1:
+                text +=
+                    (random.next() % 2 == 0 ? "+" : "-") + "\(pad(random.next() % 25, 2)):\(pad(random.next() % 61, 2))"
+            default: break
+            }
+            var bytes = Array(text.utf8)
+            if random.next() % 2 == 0 {
+                bytes[Int(random.next() % UInt64(bytes.count))] =
+                    replacements[Int(random.next() % UInt64(replacements.count))]
+            }
+            let offset = Int64(random.next() % 50_000) - 25_000
+            bytes.withUnsafeBytes { field in
+                let fast = FieldDecoder.timestamp(field, defaultOffset: offset)
+                let reference = FieldDecoder.timestampByFields(field, defaultOffset: offset)
+                #expect(fast == reference, "\(String(decoding: bytes, as: UTF8.self))")
+                if fast != nil { checked += 1 }
+            }
+        }
+        // Enough valid ones went through the word path for the comparison to mean something.
+        #expect(checked > 5_000)
+    }
+
+    /// Every `YYYY-MM` shape with one byte replaced, against the grammar written out by hand.
+    @Test func cycleMatchesGrammar() {
+        let bytes = Array("2026-10".utf8)
+        for position in 0..<7 {
+            for byte in UInt8(0)...UInt8(255) {
+                var text = bytes
+                text[position] = byte
+                let digits = [0, 1, 2, 3, 5, 6].allSatisfy { text[$0] >= 0x30 && text[$0] <= 0x39 }
+                let month = digits ? Int32(text[5] - 0x30) * 10 + Int32(text[6] - 0x30) : 0
+                let year = digits ? text[0..<4].reduce(Int32(0)) { $0 * 10 + Int32($1 - 0x30) } : 0
+                let expected: Int32? = digits && text[4] == 0x2D && (1...12).contains(month) ? year * 100 + month : nil
+                text.withUnsafeBytes { #expect(FieldDecoder.cycle($0) == expected, "\(text)") }
+            }
+        }
+    }
 }

@@ -22,7 +22,7 @@ struct ByteWriter: ~Copyable {
     var written: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
     @inline(__always)
-    private mutating func reserve(_ extra: Int) {
+    mutating func reserve(_ extra: Int) {
         guard count &+ extra > capacity else { return }
         var bigger = capacity * 2
         while count + extra > bigger { bigger *= 2 }
@@ -43,15 +43,17 @@ struct ByteWriter: ~Copyable {
     @inline(__always)
     mutating func varint(_ value: UInt64) {
         reserve(10)
-        var value = value
-        while value >= 0x80 {
-            base.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, toByteOffset: count, as: UInt8.self)
-            count &+= 1
-            value >>= 7
-        }
-        base.storeBytes(of: UInt8(value), toByteOffset: count, as: UInt8.self)
-        count &+= 1
+        var cursor = self.cursor
+        cursor.varint(value)
+        commit(cursor)
     }
+
+    /// Where the next byte goes, for writing many fields after one `reserve` of their total
+    /// worst case (`ByteCursor` checks no capacity); `commit` then takes the bytes in.
+    var cursor: ByteCursor { ByteCursor(base + count) }
+
+    @inline(__always)
+    mutating func commit(_ cursor: ByteCursor) { count = base.distance(to: cursor.next) }
 
     /// The bytes as they are (no length): for text output such as CSV rows.
     @inline(__always)
@@ -80,73 +82,13 @@ struct ByteWriter: ~Copyable {
         count &+= field.count
     }
 
-    /// Text with each pair of adjacent ASCII digits packed into one byte (0x80 + the pair's
-    /// value), after a varint of `encoded length << 1 | 1`. Identifiers such as `U0000001234` take
-    /// about half their bytes. Text with a byte ≥ 0x80 (where a pair byte would be ambiguous) is
-    /// stored as it is, flag 0. Canonical — equal texts give equal bytes, and the encoding decodes
-    /// back to exactly one text — so keys still compare as plain byte ranges.
+    /// Text with digit pairs packed (`ByteCursor.packedText`).
     @inline(__always)
     mutating func packedText(_ field: UnsafeRawBufferPointer) {
-        // Room for the worst case: a 10-byte prefix and every byte literal.
-        reserve(field.count + 10)
-        let start = count
-        // Encode after a one-byte prefix (the usual case: fewer than 64 encoded bytes).
-        var out = count &+ 1
-        var index = 0
-        var packable = true
-        while index < field.count {
-            // Eight digits at once (identifiers are mostly digit runs): the same pairs the byte
-            // loop would make, as the greedy pairing only depends on where it starts.
-            if index + 8 <= field.count {
-                let word = field.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                if Self.allDigits(word) {
-                    let pairs = Self.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
-                    base.storeBytes(of: Self.lowBytesOfLanes(pairs), toByteOffset: out, as: UInt32.self)
-                    index &+= 8
-                    out &+= 4
-                    continue
-                }
-            }
-            let byte = field[index]
-            if byte >= 0x80 {
-                packable = false
-                break
-            }
-            if byte &- 48 < 10, index + 1 < field.count, field[index + 1] &- 48 < 10 {
-                base.storeBytes(
-                    of: 0x80 + (byte &- 48) &* 10 + (field[index + 1] &- 48), toByteOffset: out, as: UInt8.self)
-                index &+= 2
-            } else {
-                base.storeBytes(of: byte, toByteOffset: out, as: UInt8.self)
-                index &+= 1
-            }
-            out &+= 1
-        }
-        guard packable else {
-            count = start
-            varint(UInt64(field.count) << 1)
-            reserve(field.count)
-            if !field.isEmpty { (base + count).copyMemory(from: field.baseAddress!, byteCount: field.count) }
-            count &+= field.count
-            return
-        }
-        let encoded = out - (start + 1)
-        if encoded < 64 {
-            base.storeBytes(of: UInt8(encoded << 1 | 1), toByteOffset: start, as: UInt8.self)
-            count = out
-        } else {
-            // A longer prefix: move the encoded bytes up to make room for it.
-            var prefix = UInt64(encoded) << 1 | 1
-            var prefixBytes = 1
-            while prefix >= 0x80 {
-                prefix >>= 7
-                prefixBytes &+= 1
-            }
-            (base + start + prefixBytes).copyMemory(from: base + start + 1, byteCount: encoded)
-            count = start
-            varint(UInt64(encoded) << 1 | 1)
-            count &+= encoded
-        }
+        reserve(ByteCursor.packedTextBound(field.count))
+        var cursor = self.cursor
+        cursor.packedText(field)
+        commit(cursor)
     }
 
     /// True when all eight bytes are ASCII digits: high nibble 3, and adding 6 does not carry
@@ -175,28 +117,147 @@ struct ByteWriter: ~Copyable {
                 & 0xFF00_0000)
     }
 
+    /// ASCII digits packed two to a byte (`ByteCursor.digits`).
+    @inline(__always)
+    mutating func digits(_ field: UnsafeRawBufferPointer) {
+        reserve(ByteCursor.digitsBound(field.count))
+        var cursor = self.cursor
+        cursor.digits(field)
+        commit(cursor)
+    }
+}
+
+/// Writes fields at a raw position with no capacity check: the caller reserved room for the
+/// worst case of everything it writes (`packedTextBound`, `digitsBound`, 10 per varint). One
+/// check per record instead of one per field, and a pointer the compiler keeps in a register.
+struct ByteCursor {
+    private(set) var next: UnsafeMutableRawPointer
+
+    init(_ next: UnsafeMutableRawPointer) { self.next = next }
+
+    @inline(__always)
+    mutating func byte(_ value: UInt8) {
+        next.storeBytes(of: value, as: UInt8.self)
+        next += 1
+    }
+
+    @inline(__always)
+    mutating func varint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            next.storeBytes(of: UInt8(truncatingIfNeeded: value) | 0x80, as: UInt8.self)
+            next += 1
+            value >>= 7
+        }
+        next.storeBytes(of: UInt8(value), as: UInt8.self)
+        next += 1
+    }
+
+    /// Zigzag so small negative numbers stay short.
+    @inline(__always)
+    mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
+
+    /// Room `packedText` may take: a 10-byte prefix and every byte literal.
+    @inline(__always)
+    static func packedTextBound(_ count: Int) -> Int { count &+ 10 }
+
+    /// Room `digits` may take: its count, then half the digits rounded up, plus the 4-byte stores' slack.
+    @inline(__always)
+    static func digitsBound(_ count: Int) -> Int { (count &+ 1) / 2 &+ 14 }
+
+    /// Text with each pair of adjacent ASCII digits packed into one byte (0x80 + the pair's
+    /// value), after a varint of `encoded length << 1 | 1`. Identifiers such as `U0000001234` take
+    /// about half their bytes. Text with a byte ≥ 0x80 (where a pair byte would be ambiguous) is
+    /// stored as it is, flag 0. Canonical — equal texts give equal bytes, and the encoding decodes
+    /// back to exactly one text — so keys still compare as plain byte ranges.
+    @inline(__always)
+    mutating func packedText(_ field: UnsafeRawBufferPointer) {
+        let start = next
+        let count = field.count
+        // Encode after a one-byte prefix (the usual case: fewer than 64 encoded bytes).
+        var out = start + 1
+        if let source = field.baseAddress {
+            var index = 0
+            while index < count {
+                // Eight digits at once (identifiers are mostly digit runs): the same pairs the byte
+                // loop would make, as the greedy pairing only depends on where it starts.
+                if index &+ 8 <= count {
+                    let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if ByteWriter.allDigits(word) {
+                        let pairs = ByteWriter.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
+                        out.storeBytes(of: ByteWriter.lowBytesOfLanes(pairs), as: UInt32.self)
+                        index &+= 8
+                        out += 4
+                        continue
+                    }
+                }
+                let byte = source.load(fromByteOffset: index, as: UInt8.self)
+                if byte >= 0x80 {
+                    // Not packable: the text as it is, after `length << 1`.
+                    next = start
+                    varint(UInt64(count) << 1)
+                    next.copyMemory(from: source, byteCount: count)
+                    next += count
+                    return
+                }
+                let digit = byte &- 48
+                if digit < 10, index &+ 1 < count {
+                    let second = source.load(fromByteOffset: index &+ 1, as: UInt8.self) &- 48
+                    if second < 10 {
+                        out.storeBytes(of: 0x80 &+ digit &* 10 &+ second, as: UInt8.self)
+                        index &+= 2
+                        out += 1
+                        continue
+                    }
+                }
+                out.storeBytes(of: byte, as: UInt8.self)
+                index &+= 1
+                out += 1
+            }
+        }
+        let encoded = (start + 1).distance(to: out)
+        if encoded < 64 {
+            start.storeBytes(of: UInt8(truncatingIfNeeded: encoded << 1 | 1), as: UInt8.self)
+            next = out
+        } else {
+            // A longer prefix: move the encoded bytes up to make room for it.
+            var prefix = UInt64(encoded) << 1 | 1
+            var prefixBytes = 1
+            while prefix >= 0x80 {
+                prefix >>= 7
+                prefixBytes &+= 1
+            }
+            (start + prefixBytes).copyMemory(from: start + 1, byteCount: encoded)
+            next = start
+            varint(UInt64(encoded) << 1 | 1)
+            next += encoded
+        }
+    }
+
     /// ASCII digits packed two to a byte (a lone last digit in the low nibble, 0xF above it),
     /// after their count: half the bytes of text, still canonical.
     @inline(__always)
     mutating func digits(_ field: UnsafeRawBufferPointer) {
-        varint(UInt64(field.count))
-        reserve((field.count + 1) / 2 + 4)
+        let count = field.count
+        varint(UInt64(count))
+        guard let source = field.baseAddress else { return }
         var index = 0
-        while index + 8 <= field.count {
-            let pairs = Self.digitPairs(field.loadUnaligned(fromByteOffset: index, as: UInt64.self), first: 16)
-            base.storeBytes(of: Self.lowBytesOfLanes(pairs), toByteOffset: count, as: UInt32.self)
-            count &+= 4
+        while index &+ 8 <= count {
+            let pairs = ByteWriter.digitPairs(source.loadUnaligned(fromByteOffset: index, as: UInt64.self), first: 16)
+            next.storeBytes(of: ByteWriter.lowBytesOfLanes(pairs), as: UInt32.self)
+            next += 4
             index &+= 8
         }
-        while index + 1 < field.count {
-            base.storeBytes(
-                of: (field[index] &- 48) << 4 | (field[index + 1] &- 48), toByteOffset: count, as: UInt8.self)
-            count &+= 1
+        while index &+ 1 < count {
+            let first = source.load(fromByteOffset: index, as: UInt8.self) &- 48
+            let second = source.load(fromByteOffset: index &+ 1, as: UInt8.self) &- 48
+            next.storeBytes(of: first << 4 | second, as: UInt8.self)
+            next += 1
             index &+= 2
         }
-        if index < field.count {
-            base.storeBytes(of: 0xF0 | (field[index] &- 48), toByteOffset: count, as: UInt8.self)
-            count &+= 1
+        if index < count {
+            next.storeBytes(of: 0xF0 | (source.load(fromByteOffset: index, as: UInt8.self) &- 48), as: UInt8.self)
+            next += 1
         }
     }
 }

@@ -27,23 +27,33 @@ struct UsageKey {
     /// Writes the entry; returns where its two keys start and where the content key ends, so
     /// the caller can hash them without parsing the entry again.
     @discardableResult
+    @inline(__always)
     static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter)
         -> (recordID: Int, content: Int, contentEnd: Int)
     {
-        writer.varint(order & RecordOrder.recordMask)
-        let recordID = writer.count
-        writer.packedText(record.recordID)
-        let content = writer.count
-        writer.packedText(record.account)
-        writer.digits(record.destination)
-        writer.byte(record.service.rawValue)
-        writer.signed(record.start &- startEpoch)
-        writer.varint(UInt64(record.durationSeconds))
-        writer.varint(UInt64(record.volumeBytes))
-        let contentEnd = writer.count
-        writeAmount(record.billedAmount, into: &writer)
-        writer.varint(UInt64(record.billedQuantity))
-        writer.signed(Int64(record.cycle) &- cycleBase)
+        // One capacity check for the whole entry: its worst case is 8 varints, the three texts'
+        // bounds and the service byte.
+        writer.reserve(
+            81 + ByteCursor.packedTextBound(record.recordID.count) + ByteCursor.packedTextBound(record.account.count)
+                + ByteCursor.digitsBound(record.destination.count))
+        let origin = writer.count
+        let first = writer.cursor
+        var cursor = first
+        cursor.varint(order & RecordOrder.recordMask)
+        let recordID = origin &+ first.next.distance(to: cursor.next)
+        cursor.packedText(record.recordID)
+        let content = origin &+ first.next.distance(to: cursor.next)
+        cursor.packedText(record.account)
+        cursor.digits(record.destination)
+        cursor.byte(record.service.rawValue)
+        cursor.signed(record.start &- startEpoch)
+        cursor.varint(UInt64(record.durationSeconds))
+        cursor.varint(UInt64(record.volumeBytes))
+        let contentEnd = origin &+ first.next.distance(to: cursor.next)
+        writeAmount(record.billedAmount, into: &cursor)
+        cursor.varint(UInt64(record.billedQuantity))
+        cursor.signed(Int64(record.cycle) &- cycleBase)
+        writer.commit(cursor)
         return (recordID, content, contentEnd)
     }
 
@@ -101,7 +111,7 @@ struct UsageKey {
     /// Billed amounts are mostly whole thousandths: those as `signed(micros / 1000) << 1`, a byte
     /// shorter; any other as a 1 then `signed(micros)`. (Payload, not key: only needs to decode.)
     @inline(__always)
-    static func writeAmount(_ amount: Money, into writer: inout ByteWriter) {
+    static func writeAmount(_ amount: Money, into writer: inout ByteCursor) {
         let micros = amount.micros
         if micros % 1000 == 0 {
             let milli = micros / 1000

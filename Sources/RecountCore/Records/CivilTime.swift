@@ -63,6 +63,30 @@ public enum CivilTime {
         return Int32(date.year * 100 + date.month)
     }
 
+    /// Days since 1970-01-01 of a valid civil date in 1970–2199, from a table of month starts;
+    /// nil for an invalid date or a year outside the table (callers then use `days`).
+    @inlinable @inline(__always)
+    public static func tableDays(year: Int64, month: Int64, day: Int64) -> Int64? {
+        let index = (year &- 1970) &* 12 &+ (month &- 1)
+        guard year >= 1970, year < 2200, month >= 1, month <= 12, day >= 1 else { return nil }
+        let table = monthStarts
+        let start = Int64(table[Int(index)])
+        guard day <= Int64(table[Int(index) + 1]) &- start else { return nil }
+        return start &+ day &- 1
+    }
+
+    /// The day number of the 1st of every month from 1970-01 to 2200-01 (2,761 entries).
+    @usableFromInline
+    static let monthStarts: [Int32] = {
+        var table: [Int32] = []
+        table.reserveCapacity(2761)
+        for year: Int64 in 1970..<2200 {
+            for month: Int64 in 1...12 { table.append(Int32(days(year: year, month: month, day: 1))) }
+        }
+        table.append(Int32(days(year: 2200, month: 1, day: 1)))
+        return table
+    }()
+
     /// YYYYMM of every day from 1970-01-01 to 2199-12-31 (84,000 entries, built once).
     @usableFromInline
     static let cycleTable: [Int32] = {

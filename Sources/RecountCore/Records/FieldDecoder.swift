@@ -90,17 +90,32 @@ public enum FieldDecoder {
     /// `YYYY-MM` as the integer YYYYMM.
     @inlinable
     public static func cycle(_ field: UnsafeRawBufferPointer) -> Int32? {
-        guard field.count == 7, field[4] == UInt8(ascii: "-"),
-            let y1 = twoDigits(field, 0), let y2 = twoDigits(field, 2), let month = twoDigits(field, 5),
-            (1...12).contains(month)
+        // Two overlapping 4-byte words, `YYYY` and `Y-MM` (a field of every usage row).
+        guard field.count == 7, let base = field.baseAddress else { return nil }
+        let year = UInt64(base.loadUnaligned(as: UInt32.self))
+        let rest = UInt64(base.loadUnaligned(fromByteOffset: 3, as: UInt32.self))
+        guard SWARTimestamp.digits(year, 0xFFFF_FFFF), (rest >> 8) & 0xFF == 0x2D,
+            SWARTimestamp.digits(rest, 0xFFFF_0000)
         else { return nil }
-        return Int32((y1 * 100 + y2) * 100 + month)
+        let month = SWARTimestamp.digit(rest, 2) &* 10 &+ SWARTimestamp.digit(rest, 3)
+        guard month >= 1, month <= 12 else { return nil }
+        let digit = SWARTimestamp.digit
+        return Int32(
+            ((digit(year, 0) * 10 + digit(year, 1)) * 10 + digit(year, 2)) * 1000 + digit(year, 3) * 100 + month)
     }
 
     /// `YYYY-MM-DDTHH:MM:SS` with optional `Z` or `±HH:MM`, as epoch seconds (UTC).
     /// Without an offset the time is local at `defaultOffset` seconds east of UTC.
     @inlinable
     public static func timestamp(_ field: UnsafeRawBufferPointer, defaultOffset: Int64) -> Int64? {
+        if let seconds = SWARTimestamp.decode(field, defaultOffset: defaultOffset) { return seconds }
+        return timestampByFields(field, defaultOffset: defaultOffset)
+    }
+
+    /// `timestamp` one field at a time: the reference, and the path for whatever the word-at-a-time
+    /// decoder declines (any malformed text, years outside 1970–2199).
+    @inlinable
+    public static func timestampByFields(_ field: UnsafeRawBufferPointer, defaultOffset: Int64) -> Int64? {
         let count = field.count
         guard count == 19 || count == 20 || count == 25 else { return nil }
         guard field[10] == UInt8(ascii: "T"), field[13] == UInt8(ascii: ":"), field[16] == UInt8(ascii: ":"),
@@ -137,5 +152,73 @@ extension FieldDecoder {
     public static func withBytes<T>(_ text: String, _ body: (UnsafeRawBufferPointer) -> T) -> T {
         var text = text
         return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// The common timestamp — well formed, 1970–2199 — checked and converted eight bytes at a time
+/// (it is a field of every usage row). Returns nil for anything else, and `timestampByFields`
+/// then decides: so a value from here always equals that reference's.
+@usableFromInline
+enum SWARTimestamp {
+    /// Bytes 0–7 `YYYY-MM-`: digit lanes and the separators the others must hold.
+    @usableFromInline static let dateDigits: UInt64 = 0x00FF_FF00_FFFF_FFFF
+    @usableFromInline static let dateSeparators: UInt64 = 0x2D00_002D_0000_0000
+    /// Bytes 8–15 `DDTHH:MM`.
+    @usableFromInline static let middleDigits: UInt64 = 0xFFFF_00FF_FF00_FFFF
+    @usableFromInline static let middleSeparators: UInt64 = 0x0000_3A00_0054_0000
+
+    /// True when every lane of `mask` holds an ASCII digit.
+    @inlinable @inline(__always)
+    static func digits(_ word: UInt64, _ mask: UInt64) -> Bool {
+        let highs = mask & 0xF0F0_F0F0_F0F0_F0F0
+        let threes = mask & 0x3030_3030_3030_3030
+        return word & highs == threes && (word &+ (mask & 0x0606_0606_0606_0606)) & highs == threes
+    }
+
+    /// The value of byte `lane` as a digit (after `digits` said it is one).
+    @inlinable @inline(__always)
+    static func digit(_ word: UInt64, _ lane: UInt64) -> Int64 { Int64((word >> (8 &* lane)) & 0xFF) &- 48 }
+
+    @inlinable @inline(__always)
+    static func decode(_ field: UnsafeRawBufferPointer, defaultOffset: Int64) -> Int64? {
+        let count = field.count
+        guard count >= 19, let base = field.baseAddress else { return nil }
+        let date = base.loadUnaligned(as: UInt64.self)
+        let middle = base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        // Bytes 11–18 `HH:MM:SS`: only its last three lanes (`:SS`) are new.
+        let time = base.loadUnaligned(fromByteOffset: 11, as: UInt64.self)
+        guard date & ~dateDigits == dateSeparators, digits(date, dateDigits),
+            middle & ~middleDigits == middleSeparators, digits(middle, middleDigits),
+            (time >> 40) & 0xFF == 0x3A, digits(time, 0xFFFF_0000_0000_0000)
+        else { return nil }
+        let year = digit(date, 0) &* 1000 &+ digit(date, 1) &* 100 &+ digit(date, 2) &* 10 &+ digit(date, 3)
+        let month = digit(date, 5) &* 10 &+ digit(date, 6)
+        let day = digit(middle, 0) &* 10 &+ digit(middle, 1)
+        let hour = digit(middle, 3) &* 10 &+ digit(middle, 4)
+        let minute = digit(middle, 6) &* 10 &+ digit(middle, 7)
+        let second = digit(time, 6) &* 10 &+ digit(time, 7)
+        guard hour <= 23, minute <= 59, second <= 59, let days = CivilTime.tableDays(year: year, month: month, day: day)
+        else { return nil }
+        let local = days &* CivilTime.secondsPerDay &+ hour &* 3600 &+ minute &* 60 &+ second
+        switch count {
+        case 19:
+            return local &- defaultOffset
+        case 20:
+            return base.load(fromByteOffset: 19, as: UInt8.self) == UInt8(ascii: "Z") ? local : nil
+        case 25:
+            // Bytes 17–24 `SS±HH:MM`.
+            let zone = base.loadUnaligned(fromByteOffset: 17, as: UInt64.self)
+            let sign = (zone >> 16) & 0xFF
+            guard sign == 0x2B || sign == 0x2D, (zone >> 40) & 0xFF == 0x3A,
+                digits(zone, 0xFFFF_00FF_FF00_0000)
+            else { return nil }
+            let hours = digit(zone, 3) &* 10 &+ digit(zone, 4)
+            let minutes = digit(zone, 6) &* 10 &+ digit(zone, 7)
+            guard hours <= 23, minutes <= 59 else { return nil }
+            let offset = hours &* 3600 &+ minutes &* 60
+            return local &- (sign == 0x2D ? -offset : offset)
+        default:
+            return nil
+        }
     }
 }
