@@ -90,4 +90,65 @@ import Testing
         }
         #expect(seen.count == texts.count)
     }
+
+    /// The greedy pairing written out byte by byte: the reference every fast path must equal.
+    static func referenceEncoding(_ text: [UInt8]) -> [UInt8] {
+        if text.contains(where: { $0 >= 0x80 }) {
+            var writer = ByteWriter(capacity: 16)
+            writer.varint(UInt64(text.count) << 1)
+            return Array(writer.written) + text
+        }
+        var encoded: [UInt8] = []
+        var index = 0
+        while index < text.count {
+            let isDigit = { (byte: UInt8) in byte >= 48 && byte <= 57 }
+            if isDigit(text[index]), index + 1 < text.count, isDigit(text[index + 1]) {
+                encoded.append(0x80 + (text[index] - 48) * 10 + (text[index + 1] - 48))
+                index += 2
+            } else {
+                encoded.append(text[index])
+                index += 1
+            }
+        }
+        var writer = ByteWriter(capacity: 16)
+        writer.varint(UInt64(encoded.count) << 1 | 1)
+        return Array(writer.written) + encoded
+    }
+
+    /// Random texts of 0–40 bytes — digit runs of every length and offset, letters, now and then
+    /// a byte ≥ 0x80 — including the short all-digit tails the one-load path packs, written
+    /// back to back into one writer (so slack bytes a fast path leaves must be overwritten).
+    @Test func packedTextEqualsTheGreedyReference() {
+        var random = SeededRandom(seed: 7)
+        var writer = ByteWriter(capacity: 16)
+        var expected: [UInt8] = []
+        for _ in 0..<5_000 {
+            let length = Int(random.next() % 41)
+            let digitShare = random.next() % 4
+            let text = (0..<length).map { _ -> UInt8 in
+                if random.next() % 200 == 0 { return 0xC3 }
+                return random.next() % 4 < digitShare ? UInt8(48 + random.next() % 10) : UInt8(97 + random.next() % 26)
+            }
+            text.withUnsafeBytes { writer.packedText($0) }
+            expected += Self.referenceEncoding(text)
+        }
+        #expect(Array(writer.written) == expected)
+    }
+
+    /// `TextField.isDigits` (eight bytes at a time) against a byte test, for every length to 20
+    /// with every byte value at every position.
+    @Test func isDigitsMatchesByteTest() {
+        for length in 0...20 {
+            let digits = (0..<length).map { UInt8(48 + $0 % 10) }
+            digits.withUnsafeBytes { #expect(TextField.isDigits($0)) }
+            for position in 0..<length {
+                for byte in UInt8(0)...UInt8(255) {
+                    var text = digits
+                    text[position] = byte
+                    let expected = byte >= 48 && byte <= 57
+                    text.withUnsafeBytes { #expect(TextField.isDigits($0) == expected) }
+                }
+            }
+        }
+    }
 }

@@ -91,15 +91,6 @@ struct ByteWriter: ~Copyable {
         commit(cursor)
     }
 
-    /// True when all eight bytes are ASCII digits: high nibble 3, and adding 6 does not carry
-    /// out of the low nibble (no byte-to-byte carry is possible).
-    @inline(__always)
-    static func allDigits(_ word: UInt64) -> Bool {
-        let highs: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
-        let threes: UInt64 = 0x3030_3030_3030_3030
-        return word & highs == threes && (word &+ 0x0606_0606_0606_0606) & highs == threes
-    }
-
     /// Eight ASCII digits (first character in the low byte) as four 16-bit lanes, each
     /// `first × multiplier + second` of one pair (10: the pair's value; 16: packed BCD).
     @inline(__always)
@@ -183,12 +174,30 @@ struct ByteCursor {
                 // loop would make, as the greedy pairing only depends on where it starts.
                 if index &+ 8 <= count {
                     let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    if ByteWriter.allDigits(word) {
+                    if DigitLanes.all(word) {
                         let pairs = ByteWriter.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
                         out.storeBytes(of: ByteWriter.lowBytesOfLanes(pairs), as: UInt32.self)
                         index &+= 8
                         out += 4
                         continue
+                    }
+                } else if count >= 8 {
+                    // Fewer than eight bytes left: when they are all digits (an identifier's
+                    // tail), their pairs and odd last digit from one overlapping load. The 4-byte
+                    // store may run past the pairs into the reserved slack; later bytes overwrite it.
+                    let left = count &- index
+                    let word =
+                        source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) >> UInt64(64 &- 8 &* left)
+                    if DigitLanes.all(word, lanes: ~0 >> UInt64(64 &- 8 &* left)) {
+                        let pairs = ByteWriter.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
+                        out.storeBytes(of: ByteWriter.lowBytesOfLanes(pairs), as: UInt32.self)
+                        out += left >> 1
+                        if left & 1 == 1 {
+                            out.storeBytes(
+                                of: UInt8(truncatingIfNeeded: word >> UInt64(8 &* (left &- 1))), as: UInt8.self)
+                            out += 1
+                        }
+                        break
                     }
                 }
                 let byte = source.load(fromByteOffset: index, as: UInt8.self)

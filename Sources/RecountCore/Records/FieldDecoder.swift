@@ -94,12 +94,12 @@ public enum FieldDecoder {
         guard field.count == 7, let base = field.baseAddress else { return nil }
         let year = UInt64(base.loadUnaligned(as: UInt32.self))
         let rest = UInt64(base.loadUnaligned(fromByteOffset: 3, as: UInt32.self))
-        guard SWARTimestamp.digits(year, 0xFFFF_FFFF), (rest >> 8) & 0xFF == 0x2D,
-            SWARTimestamp.digits(rest, 0xFFFF_0000)
+        guard DigitLanes.all(year, lanes: 0xFFFF_FFFF), (rest >> 8) & 0xFF == 0x2D,
+            DigitLanes.all(rest, lanes: 0xFFFF_0000)
         else { return nil }
-        let month = SWARTimestamp.digit(rest, 2) &* 10 &+ SWARTimestamp.digit(rest, 3)
+        let month = DigitLanes.value(rest, 2) &* 10 &+ DigitLanes.value(rest, 3)
         guard month >= 1, month <= 12 else { return nil }
-        let digit = SWARTimestamp.digit
+        let digit = DigitLanes.value
         return Int32(
             ((digit(year, 0) * 10 + digit(year, 1)) * 10 + digit(year, 2)) * 1000 + digit(year, 3) * 100 + month)
     }
@@ -167,18 +167,6 @@ enum SWARTimestamp {
     @usableFromInline static let middleDigits: UInt64 = 0xFFFF_00FF_FF00_FFFF
     @usableFromInline static let middleSeparators: UInt64 = 0x0000_3A00_0054_0000
 
-    /// True when every lane of `mask` holds an ASCII digit.
-    @inlinable @inline(__always)
-    static func digits(_ word: UInt64, _ mask: UInt64) -> Bool {
-        let highs = mask & 0xF0F0_F0F0_F0F0_F0F0
-        let threes = mask & 0x3030_3030_3030_3030
-        return word & highs == threes && (word &+ (mask & 0x0606_0606_0606_0606)) & highs == threes
-    }
-
-    /// The value of byte `lane` as a digit (after `digits` said it is one).
-    @inlinable @inline(__always)
-    static func digit(_ word: UInt64, _ lane: UInt64) -> Int64 { Int64((word >> (8 &* lane)) & 0xFF) &- 48 }
-
     @inlinable @inline(__always)
     static func decode(_ field: UnsafeRawBufferPointer, defaultOffset: Int64) -> Int64? {
         let count = field.count
@@ -187,16 +175,18 @@ enum SWARTimestamp {
         let middle = base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
         // Bytes 11–18 `HH:MM:SS`: only its last three lanes (`:SS`) are new.
         let time = base.loadUnaligned(fromByteOffset: 11, as: UInt64.self)
-        guard date & ~dateDigits == dateSeparators, digits(date, dateDigits),
-            middle & ~middleDigits == middleSeparators, digits(middle, middleDigits),
-            (time >> 40) & 0xFF == 0x3A, digits(time, 0xFFFF_0000_0000_0000)
+        guard date & ~dateDigits == dateSeparators, DigitLanes.all(date, lanes: dateDigits),
+            middle & ~middleDigits == middleSeparators, DigitLanes.all(middle, lanes: middleDigits),
+            (time >> 40) & 0xFF == 0x3A, DigitLanes.all(time, lanes: 0xFFFF_0000_0000_0000)
         else { return nil }
-        let year = digit(date, 0) &* 1000 &+ digit(date, 1) &* 100 &+ digit(date, 2) &* 10 &+ digit(date, 3)
-        let month = digit(date, 5) &* 10 &+ digit(date, 6)
-        let day = digit(middle, 0) &* 10 &+ digit(middle, 1)
-        let hour = digit(middle, 3) &* 10 &+ digit(middle, 4)
-        let minute = digit(middle, 6) &* 10 &+ digit(middle, 7)
-        let second = digit(time, 6) &* 10 &+ digit(time, 7)
+        let year =
+            DigitLanes.value(date, 0) &* 1000 &+ DigitLanes.value(date, 1) &* 100 &+ DigitLanes.value(date, 2) &* 10
+            &+ DigitLanes.value(date, 3)
+        let month = DigitLanes.value(date, 5) &* 10 &+ DigitLanes.value(date, 6)
+        let day = DigitLanes.value(middle, 0) &* 10 &+ DigitLanes.value(middle, 1)
+        let hour = DigitLanes.value(middle, 3) &* 10 &+ DigitLanes.value(middle, 4)
+        let minute = DigitLanes.value(middle, 6) &* 10 &+ DigitLanes.value(middle, 7)
+        let second = DigitLanes.value(time, 6) &* 10 &+ DigitLanes.value(time, 7)
         guard hour <= 23, minute <= 59, second <= 59, let days = CivilTime.tableDays(year: year, month: month, day: day)
         else { return nil }
         let local = days &* CivilTime.secondsPerDay &+ hour &* 3600 &+ minute &* 60 &+ second
@@ -210,10 +200,10 @@ enum SWARTimestamp {
             let zone = base.loadUnaligned(fromByteOffset: 17, as: UInt64.self)
             let sign = (zone >> 16) & 0xFF
             guard sign == 0x2B || sign == 0x2D, (zone >> 40) & 0xFF == 0x3A,
-                digits(zone, 0xFFFF_00FF_FF00_0000)
+                DigitLanes.all(zone, lanes: 0xFFFF_00FF_FF00_0000)
             else { return nil }
-            let hours = digit(zone, 3) &* 10 &+ digit(zone, 4)
-            let minutes = digit(zone, 6) &* 10 &+ digit(zone, 7)
+            let hours = DigitLanes.value(zone, 3) &* 10 &+ DigitLanes.value(zone, 4)
+            let minutes = DigitLanes.value(zone, 6) &* 10 &+ DigitLanes.value(zone, 7)
             guard hours <= 23, minutes <= 59 else { return nil }
             let offset = hours &* 3600 &+ minutes &* 60
             return local &- (sign == 0x2D ? -offset : offset)
