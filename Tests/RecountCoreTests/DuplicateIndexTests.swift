@@ -56,8 +56,7 @@ import Testing
     }
 
     static func batch(_ rows: [Row]) -> UsageKeyBatch {
-        var batch = UsageKeyBatch()
-        var writer = ByteWriter()
+        var batch = UsageKeyBatchBuilder(bytes: 4096)
         for row in rows {
             row.id.utf8CString.withUnsafeBytes { id in
                 row.account.utf8CString.withUnsafeBytes { account in
@@ -69,13 +68,12 @@ import Testing
                             destination: UnsafeRawBufferPointer(rebasing: destination.dropLast()), service: row.service,
                             start: row.start, durationSeconds: row.duration, volumeBytes: row.volume,
                             billedQuantity: 1, billedAmount: Money(micros: row.billed), cycle: 202610)
-                        batch.append(record, order: row.order, writer: &writer)
+                        batch.append(record, order: row.order)
                     }
                 }
             }
         }
-        batch.bytes = writer.bytes
-        return batch
+        return batch.finish()
     }
 
     /// Oracle: in input order, a record is a duplicate by id / by content when an earlier one had it.

@@ -215,8 +215,7 @@ public enum AuditRun {
         _ job: ChunkJob, _ reader: RowReader, _ judge: UsageJudge, _ timezone: Int64, _ partial: inout AuditPartial
     ) -> Int {
         let decoder = UsageDecoder(layout: job.layout, timezoneOffset: timezone)
-        var writer = ByteWriter(capacity: job.bytes.count)
-        var keys = UsageKeyBatch()
+        var keys = UsageKeyBatchBuilder(bytes: job.bytes.count)
         var findings: [Finding] = []
         var recordIndex = 0
         let lines = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
@@ -224,7 +223,7 @@ public enum AuditRun {
             let record = try decoder.decode(row)
             let order = RecordOrder.make(job.position, record: recordIndex)
             recordIndex += 1
-            keys.append(record, order: order, writer: &writer)
+            keys.append(record, order: order)
             if let verdict = judge.judge(record) {
                 findings.append(
                     Finding(
@@ -236,8 +235,7 @@ public enum AuditRun {
                         detail: verdict.detail, order: order))
             }
         }
-        keys.bytes = Array(writer.written)
-        partial.usageKeys = keys
+        partial.usageKeys = keys.finish()
         partial.findings = findings
         return lines
     }

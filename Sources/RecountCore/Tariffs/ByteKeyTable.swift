@@ -10,6 +10,17 @@ struct ByteKeyTable: Sendable {
     /// Power-of-two sized, at most half full; `-1` = empty slot, else a key index.
     private let slots: [Int32]
     private let mask: Int
+    /// Keys of 1–8 bytes (plan ids and item codes usually are) also sit here as one
+    /// zero-padded word: a lookup is a multiply, a load and two compares, not a byte loop.
+    private let shortSlots: [ShortSlot]
+    private let shortMask: Int
+
+    struct ShortSlot {
+        var word: UInt64 = 0
+        var length: Int32 = 0
+        /// -1: empty.
+        var index: Int32 = -1
+    }
 
     init(keys: [String]) {
         var bytes: [UInt8] = []
@@ -30,6 +41,41 @@ struct ByteKeyTable: Sendable {
         self.starts = starts
         self.slots = slots
         self.mask = capacity - 1
+        var shortCapacity = 8
+        while shortCapacity < keys.count * 2 { shortCapacity <<= 1 }
+        var shortSlots = [ShortSlot](repeating: ShortSlot(), count: shortCapacity)
+        for (index, key) in keys.enumerated() where (1...8).contains(key.utf8.count) {
+            let word = Array(key.utf8).withUnsafeBytes { Self.word($0) }
+            var slot = Self.shortBucket(word, mask: shortCapacity - 1)
+            while shortSlots[slot].index >= 0 { slot = (slot + 1) & (shortCapacity - 1) }
+            shortSlots[slot] = ShortSlot(word: word, length: Int32(key.utf8.count), index: Int32(index))
+        }
+        self.shortSlots = shortSlots
+        self.shortMask = shortCapacity - 1
+    }
+
+    /// The 1–8 bytes of `key` as a little-endian word, zero above them. Two overlapping loads,
+    /// both inside the key (equal bytes where they overlap), so nothing past it is read.
+    @inline(__always)
+    static func word(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        let count = key.count
+        let base = key.baseAddress!
+        if count >= 4 {
+            let low = UInt64(base.loadUnaligned(as: UInt32.self))
+            let high = UInt64(base.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self))
+            return low | high << UInt64(8 &* (count &- 4))
+        }
+        if count >= 2 {
+            let low = UInt64(base.loadUnaligned(as: UInt16.self))
+            let high = UInt64(base.loadUnaligned(fromByteOffset: count &- 2, as: UInt16.self))
+            return low | high << UInt64(8 &* (count &- 2))
+        }
+        return UInt64(base.load(as: UInt8.self))
+    }
+
+    @inline(__always)
+    static func shortBucket(_ word: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
     }
 
     /// FNV-1a: plan ids are a handful of bytes, so a byte loop beats anything clever.
@@ -43,6 +89,20 @@ struct ByteKeyTable: Sendable {
     /// The index of `key` in the list the table was built from, or nil.
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer) -> Int? {
+        if UInt(bitPattern: key.count &- 1) < 8 {
+            // 1–8 bytes: the short table holds every such key (a key with a NUL byte still
+            // differs from a shorter one by its length).
+            let word = Self.word(key)
+            return shortSlots.withUnsafeBufferPointer { slots in
+                var slot = Self.shortBucket(word, mask: shortMask)
+                while true {
+                    let candidate = slots[slot]
+                    if candidate.index < 0 { return nil }
+                    if candidate.word == word && Int(candidate.length) == key.count { return Int(candidate.index) }
+                    slot = (slot &+ 1) & shortMask
+                }
+            }
+        }
         var slot = Int(truncatingIfNeeded: Self.hash(key)) & mask
         while true {
             let candidate = Int(slots[slot])
