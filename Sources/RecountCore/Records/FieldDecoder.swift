@@ -10,7 +10,7 @@ public enum FieldDecoder {
     }
 
     /// A non-negative integer `[0-9]+` (at most 18 digits); empty is malformed.
-    @inlinable
+    @inlinable @inline(__always)
     public static func nonNegativeInteger(_ field: UnsafeRawBufferPointer) -> Int64? {
         guard !field.isEmpty, field.count <= 18 else { return nil }
         var value: Int64 = 0
@@ -23,7 +23,7 @@ public enum FieldDecoder {
     }
 
     /// `-?[0-9]+(\.[0-9]{1,6})?` as micros; at most 12 integer digits so the value fits.
-    @inlinable
+    @inlinable @inline(__always)
     public static func money(_ field: UnsafeRawBufferPointer) -> Money? {
         var index = 0
         let count = field.count
@@ -88,7 +88,7 @@ public enum FieldDecoder {
     }
 
     /// `YYYY-MM` as the integer YYYYMM.
-    @inlinable
+    @inlinable @inline(__always)
     public static func cycle(_ field: UnsafeRawBufferPointer) -> Int32? {
         // Two overlapping 4-byte words, `YYYY` and `Y-MM` (a field of every usage row).
         guard field.count == 7, let base = field.baseAddress else { return nil }

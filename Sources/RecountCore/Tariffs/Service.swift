@@ -14,7 +14,7 @@ public enum Service: UInt8, Sendable, CaseIterable {
     }
 
     /// The service named by a CSV field's bytes, or nil (the caller rejects the row).
-    @inlinable
+    @inlinable @inline(__always)
     public static func parse(_ field: UnsafeRawBufferPointer) -> Service? {
         // Compared as little-endian integers: String's UTF-8 view is slow here (hot path).
         switch field.count {

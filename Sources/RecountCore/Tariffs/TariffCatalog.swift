@@ -86,6 +86,9 @@ public struct TariffCatalog: Sendable {
     }
 
     /// The slice of `plans` holding every version of the plan whose id is `id`'s bytes.
+    /// Inlined: called as `rater.catalog.planVersions`, an out-of-line call copied the whole
+    /// catalog struct (208 bytes) onto the stack for every record.
+    @inline(__always)
     public func planVersions(id: UnsafeRawBufferPointer) -> Range<Int>? {
         planIndex.find(id).map { planRanges[$0] }
     }
