@@ -55,8 +55,8 @@ import Testing
         return chunks
     }
 
-    static func batch(_ rows: [Row]) -> UsageKeyBatch {
-        var batch = UsageKeyBatchBuilder(bytes: 4096)
+    static func batch(_ rows: [Row], bytes: Int = 4096) -> UsageKeyBatch {
+        var batch = UsageKeyBatchBuilder(bytes: bytes)
         for row in rows {
             row.id.utf8CString.withUnsafeBytes { id in
                 row.account.utf8CString.withUnsafeBytes { account in
@@ -206,5 +206,30 @@ import Testing
         index.finish()
         #expect(index.marks.isEmpty)
         #expect(index.records == 5_000)
+    }
+
+    /// A builder that grows its buffers (sized for a 0-byte chunk) gives the batch one sized
+    /// for the whole chunk gives, and each entry reads back as its record.
+    @Test func builderGrowthKeepsEveryEntry() {
+        let rows = (0..<3_000).map { index in
+            Row(
+                order: RecordOrder.make(ChunkPosition(file: 2, sequence: 7), record: index), id: "U\(index * 7919)",
+                account: "A\(index % 13)", service: index % 3 == 0 ? .sms : .voice, start: Int64(index) * 61,
+                duration: Int64(index % 300), volume: 0, destination: "8613\(index)", billed: Int64(index) * 1000)
+        }
+        let grown = Self.batch(rows, bytes: 0)
+        let sized = Self.batch(rows, bytes: 1 << 20)
+        #expect(grown == sized)
+        #expect(grown.offsets.count == rows.count)
+        grown.bytes.withUnsafeBytes { raw in
+            for (index, row) in rows.enumerated() {
+                let key = UsageKey.read(raw.baseAddress! + Int(grown.offsets[index]), chunkOrder: grown.chunkOrder)
+                #expect(key.order == row.order)
+                #expect(key.recordID == Array(row.id.utf8))
+                #expect(key.start == row.start)
+                #expect(key.billedAmount == Money(micros: row.billed))
+                #expect((grown.contentHashes[index] == 0) == (row.service == .sms))
+            }
+        }
     }
 }
