@@ -43,6 +43,35 @@ private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], line
     }
 }
 
+/// Every record `CSVScanner` finds in `bytes`, as the reference reader reports it (lines 1-based).
+/// Past `capacity` the scanner keeps only a record's field count; `fieldsPast(line)` supplies
+/// the rest (the caller takes them from the reference), so records of any width compare whole.
+private func referenceItems(
+    _ bytes: [UInt8], capacity: Int, fieldsPast: (Int) -> [String] = { _ in [] }
+) -> [ReferenceCSV.Item] {
+    var items: [ReferenceCSV.Item] = []
+    let scanner = CSVScanner(capacity: capacity)
+    bytes.withUnsafeBytes { raw in
+        scanner.reset(raw)
+        while true {
+            switch scanner.next() {
+            case .end: return
+            case .blank: continue
+            case .malformed: items.append(.malformed(line: scanner.recordLine + 1))
+            case .record:
+                let line = scanner.recordLine + 1
+                var fields = (0..<min(scanner.fieldCount, capacity)).map {
+                    String(decoding: scanner.field($0), as: UTF8.self)
+                }
+                if scanner.fieldCount > capacity { fields += fieldsPast(line) }
+                #expect(fields.count == scanner.fieldCount)
+                items.append(.record(line: line, fields: fields))
+            }
+        }
+    }
+    return items
+}
+
 @Suite struct CSVScannerTests {
     /// The eight-bytes-at-a-time skip: for every byte position and every byte value, the lowest
     /// flagged byte is exactly the first ',', '\n' or '"' (bytes ≥ 0x80 and near-misses included).
@@ -194,25 +223,7 @@ private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], line
             var scalars = bytes
             if scalars.starts(with: [0xef, 0xbb, 0xbf]) { scalars.removeFirst(3) }
             let expected = ReferenceCSV.parse(scalars)
-            var got: [ReferenceCSV.Item] = []
-            let scanner = CSVScanner(capacity: 64)
-            scalars.withUnsafeBytes { raw in
-                scanner.reset(raw)
-                loop: while true {
-                    switch scanner.next() {
-                    case .end: break loop
-                    case .blank: continue
-                    case .malformed: got.append(.malformed(line: scanner.recordLine + 1))
-                    case .record:
-                        got.append(
-                            .record(
-                                line: scanner.recordLine + 1,
-                                fields: (0..<scanner.fieldCount).map {
-                                    String(decoding: scanner.field($0), as: UTF8.self)
-                                }))
-                    }
-                }
-            }
+            let got = referenceItems(scalars, capacity: 64)
             #expect(got == expected, "\(input)")
         }
     }
@@ -243,30 +254,9 @@ private func scan(_ text: String, capacity: Int = 16) -> (items: [Scanned], line
         let bytes = Array(text.utf8)
         let expected = ReferenceCSV.parse(bytes)
         for capacity in [3, 64] {
-            var got: [ReferenceCSV.Item] = []
-            let scanner = CSVScanner(capacity: capacity)
-            bytes.withUnsafeBytes { raw in
-                scanner.reset(raw)
-                loop: while true {
-                    switch scanner.next() {
-                    case .end: break loop
-                    case .blank: continue
-                    case .malformed: got.append(.malformed(line: scanner.recordLine + 1))
-                    case .record:
-                        // Past the capacity only the count is kept: fill those from the reference.
-                        let line = scanner.recordLine + 1
-                        var fields = (0..<min(scanner.fieldCount, capacity)).map {
-                            String(decoding: scanner.field($0), as: UTF8.self)
-                        }
-                        if scanner.fieldCount > capacity,
-                            case .record(_, let all)? = expected.first(where: { $0.line == line })
-                        {
-                            fields += all.dropFirst(capacity)
-                        }
-                        #expect(fields.count == scanner.fieldCount)
-                        got.append(.record(line: line, fields: fields))
-                    }
-                }
+            let got = referenceItems(bytes, capacity: capacity) { line in
+                guard case .record(_, let all)? = expected.first(where: { $0.line == line }) else { return [] }
+                return Array(all.dropFirst(capacity))
             }
             // The first difference, not two arrays of thousands of records.
             let first = zip(got, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset

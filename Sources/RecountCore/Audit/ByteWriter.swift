@@ -41,10 +41,14 @@ struct ByteWriter: ~Copyable {
     }
 
     @inline(__always)
-    mutating func varint(_ value: UInt64) {
-        reserve(10)
+    mutating func varint(_ value: UInt64) { write(reserving: 10) { $0.varint(value) } }
+
+    /// Reserves `extra` bytes, lets `body` write up to that many through a cursor, takes them in.
+    @inline(__always)
+    mutating func write(reserving extra: Int, _ body: (inout ByteCursor) -> Void) {
+        reserve(extra)
         var cursor = self.cursor
-        cursor.varint(value)
+        body(&cursor)
         commit(cursor)
     }
 
@@ -85,10 +89,7 @@ struct ByteWriter: ~Copyable {
     /// Text with digit pairs packed (`ByteCursor.packedText`).
     @inline(__always)
     mutating func packedText(_ field: UnsafeRawBufferPointer) {
-        reserve(ByteCursor.packedTextBound(field.count))
-        var cursor = self.cursor
-        cursor.packedText(field)
-        commit(cursor)
+        write(reserving: ByteCursor.packedTextBound(field.count)) { $0.packedText(field) }
     }
 
     /// Eight ASCII digits (first character in the low byte) as four 16-bit lanes, each
@@ -111,10 +112,7 @@ struct ByteWriter: ~Copyable {
     /// ASCII digits packed two to a byte (`ByteCursor.digits`).
     @inline(__always)
     mutating func digits(_ field: UnsafeRawBufferPointer) {
-        reserve(ByteCursor.digitsBound(field.count))
-        var cursor = self.cursor
-        cursor.digits(field)
-        commit(cursor)
+        write(reserving: ByteCursor.digitsBound(field.count)) { $0.digits(field) }
     }
 }
 
