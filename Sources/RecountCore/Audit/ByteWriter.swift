@@ -74,18 +74,6 @@ struct ByteWriter: ~Copyable {
         count &+= field.count
     }
 
-    /// Zigzag so small negative numbers stay short.
-    @inline(__always)
-    mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
-
-    @inline(__always)
-    mutating func text(_ field: UnsafeRawBufferPointer) {
-        varint(UInt64(field.count))
-        reserve(field.count)
-        if !field.isEmpty { (base + count).copyMemory(from: field.baseAddress!, byteCount: field.count) }
-        count &+= field.count
-    }
-
     /// Text with digit pairs packed (`ByteCursor.packedText`).
     @inline(__always)
     mutating func packedText(_ field: UnsafeRawBufferPointer) {
@@ -292,13 +280,6 @@ struct ByteReader {
     mutating func signed() -> Int64 {
         let raw = varint()
         return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
-    }
-
-    @inline(__always)
-    mutating func text() -> UnsafeRawBufferPointer {
-        let count = Int(varint())
-        defer { offset += count }
-        return UnsafeRawBufferPointer(start: base + offset, count: count)
     }
 
     /// Skips a `packedText` field; returns its encoded bytes (prefix excluded) and whether packed.
