@@ -1,7 +1,8 @@
-/// Appends fixed-width and LEB128 varint fields to a growable byte buffer; `ByteReader` reads
-/// them back. Used for the compact per-record entries of the duplicate index, ~50 bytes a
-/// record on the hot path: raw storage with one capacity check per field, where `[UInt8].append`
-/// paid a uniqueness and capacity check per byte. Owns its memory (noncopyable, freed in deinit).
+/// Appends bytes, LEB128 varints and packed text to a growable buffer; `ByteReader` reads them
+/// back. Holds the duplicate index's per-record entries (written through a `ByteCursor` after
+/// one capacity check per record) and formatted report rows (one check per field), where
+/// `[UInt8].append` paid a uniqueness and capacity check per byte. Owns its memory
+/// (noncopyable, freed in deinit).
 /// Positions use wrapping arithmetic (`&+`): they are bounded by the allocation, so the
 /// overflow checks could never fire, and they were a measurable share of the key building.
 struct ByteWriter: ~Copyable {
