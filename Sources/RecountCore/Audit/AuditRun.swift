@@ -310,16 +310,6 @@ public enum AuditRun {
         return findings
     }
 
-    /// Holds values until `release()` drops them, so their memory is freed on the thread that
-    /// calls it. `@unchecked Sendable`: the thread that makes it never touches the values again.
-    private final class Retired<Value>: @unchecked Sendable {
-        private var value: Value?
-
-        init(_ value: Value) { self.value = value }
-
-        func release() { value = nil }
-    }
-
     /// A finished `DuplicateIndex`, shared read-only by the tasks of `resolveDuplicates`: after
     /// `finish()` nothing writes to it, so reading from two threads is safe.
     private struct FinishedIndex: @unchecked Sendable {
