@@ -188,6 +188,8 @@ struct KeyPartitions: @unchecked Sendable {
     /// Per partition: its full blocks, then the block being filled.
     private var blocks: UnsafeMutablePointer<[UnsafeMutablePointer<UInt64>]>
     private var filled: UnsafeMutablePointer<Int>
+    /// Per partition: the block being filled (the last of `blocks`), without an array access.
+    private var tails: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>?>
     private(set) var bytes = 0
 
     init() {
@@ -195,21 +197,26 @@ struct KeyPartitions: @unchecked Sendable {
         blocks.initialize(repeating: [], count: Self.count)
         filled = .allocate(capacity: Self.count)
         filled.initialize(repeating: Self.blockValues, count: Self.count)
+        tails = .allocate(capacity: Self.count)
+        tails.initialize(repeating: nil, count: Self.count)
     }
 
     @inline(__always)
     mutating func append(hash: UInt64, reference: Int) {
         precondition(UInt64(reference) < Self.referenceMask, "duplicate index arena over 64 GiB")
-        let partition = Int(truncatingIfNeeded: hash >> UInt64(64 - Self.partitionBits))
-        if filled[partition] == Self.blockValues {
-            blocks[partition].append(.allocate(capacity: Self.blockValues))
-            filled[partition] = 0
-            bytes += Self.blockValues * 8
+        let partition = Int(truncatingIfNeeded: hash &>> UInt64(64 &- Self.partitionBits))
+        var at = filled[partition]
+        if at == Self.blockValues {
+            let block = UnsafeMutablePointer<UInt64>.allocate(capacity: Self.blockValues)
+            blocks[partition].append(block)
+            tails[partition] = block
+            at = 0
+            bytes &+= Self.blockValues &* 8
         }
         // The tag sits where SlotTable expects a hash's top bits, so a value doubles as the hash.
-        let tag = (hash << UInt64(Self.partitionBits)) >> (64 - 28)
-        blocks[partition].last![filled[partition]] = tag << Self.referenceBits | UInt64(reference)
-        filled[partition] += 1
+        let tag = (hash &<< UInt64(Self.partitionBits)) &>> (64 &- 28)
+        tails[partition].unsafelyUnwrapped[at] = tag &<< Self.referenceBits | UInt64(reference)
+        filled[partition] = at &+ 1
     }
 
     func count(_ partition: Int) -> Int {
@@ -230,6 +237,7 @@ struct KeyPartitions: @unchecked Sendable {
     func release(_ partition: Int) {
         for block in blocks[partition] { block.deallocate() }
         blocks[partition] = []
+        tails[partition] = nil
     }
 
     func release() {
@@ -237,6 +245,7 @@ struct KeyPartitions: @unchecked Sendable {
         blocks.deinitialize(count: Self.count)
         blocks.deallocate()
         filled.deallocate()
+        tails.deallocate()
     }
 }
 
@@ -415,30 +424,33 @@ struct SlotTable {
     var bytes: Int { (1 << capacityBits) * 8 }
 
     @inline(__always)
-    private func bucket(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - capacityBits)) }
+    private func bucket(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash &>> UInt64(64 &- capacityBits)) }
 
     @inline(__always)
-    private static func tag(_ hash: UInt64) -> UInt64 { hash >> 36 }
+    private static func tag(_ hash: UInt64) -> UInt64 { hash &>> 36 }
 
     /// Finds the slot whose entry `matching` accepts; else inserts `reference()` and says so.
     @inline(__always)
     mutating func findOrInsert(_ hash: UInt64, matching: (Int) -> Bool, reference: () -> Int) -> Outcome {
-        if (count + 1) * 10 > (7 << capacityBits) { grow() }
-        let mask = (1 << capacityBits) - 1
+        // Wrapping and masking operators: capacityBits stays in 4...28 and counts far below
+        // 2^60, so Swift's overflow and over-shift checks could never fire — and they were a
+        // third of this loop's instructions (it runs once per key at the end of every run).
+        if (count &+ 1) &* 10 > (7 &<< capacityBits) { grow() }
+        let mask = (1 &<< capacityBits) &- 1
         var index = bucket(hash)
         let tag = Self.tag(hash)
         while true {
             let slot = slots[index]
             if slot == 0 {
-                slots[index] = tag << Self.referenceBits | UInt64(reference() + 1)
-                count += 1
+                slots[index] = tag &<< Self.referenceBits | UInt64(reference() &+ 1)
+                count &+= 1
                 return .inserted
             }
-            if slot >> Self.referenceBits == tag {
-                let found = Int(slot & Self.referenceMask) - 1
+            if slot &>> Self.referenceBits == tag {
+                let found = Int(slot & Self.referenceMask) &- 1
                 if matching(found) { return .found(slot: index, reference: found) }
             }
-            index = (index + 1) & mask
+            index = (index &+ 1) & mask
         }
     }
 
