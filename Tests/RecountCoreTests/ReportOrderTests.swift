@@ -39,7 +39,12 @@ enum TrickyTexts {
                 cycle: cycles[Int(random.next() % 5)], rule: rules[Int(random.next() % 5)],
                 billedQuantity: kind == .usage ? amount % 7 : nil, expectedQuantity: kind == .usage ? amount % 5 : nil,
                 billedAmount: Money(micros: amount * 1_000), expectedAmount: Money(micros: amount * 600),
-                overcharge: Money(micros: amount * 400), detail: index % 2 == 0 ? "a" : "b", order: UInt64(index))
+                overcharge: Money(micros: amount * 400),
+                // Some details longer than a small string: their heap storage must survive the
+                // sort's moves exactly once (a double free would crash, a lost one would not match).
+                detail: index % 3 == 0
+                    ? "billed more than the tariff allows, case \(index % 7)" : index % 2 == 0 ? "a" : "b",
+                order: UInt64(index))
         }
     }
 

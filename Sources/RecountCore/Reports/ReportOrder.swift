@@ -35,8 +35,8 @@ public enum ReportOrder {
     /// Then each run of equal pairs — record_ids that share eight bytes within one account-cycle,
     /// rare — is sorted by record_id and rule, and only ties on all five keys (rarer) format the
     /// rest of both rows. The order is total up to rows identical in every column, so the bytes
-    /// written never depend on the order findings arrived in. The findings are then moved into
-    /// place by swaps (no copies of their strings, no second array).
+    /// written never depend on the order findings arrived in. The findings are then moved (no
+    /// copies of their strings) into a new array in that order (`gathered`).
     public static func sort(_ findings: inout [Finding], _ catalog: TariffCatalog) {
         var order = sortedLeadEntries(findings)
         findings.withUnsafeBufferPointer { all in
@@ -66,21 +66,56 @@ public enum ReportOrder {
                 start = end
             }
         }
-        var source = order.map(\.index)
+        let source = order.map(\.index)
         order = []
-        findings.withUnsafeMutableBufferPointer { buffer in
-            // Position k takes the finding at source[k]: follow each cycle of the permutation.
-            for start in buffer.indices where source[start] != start {
-                var position = start
-                while source[position] != start {
-                    let next = source[position]
-                    buffer.swapAt(position, next)
-                    source[position] = position
-                    position = next
+        findings = gathered(&findings, source)
+    }
+
+    /// `findings` in the order `source` gives (position k takes the finding at `source[k]`),
+    /// each finding moved, not copied — no string is retained — into a new array, half of it on
+    /// each of two threads. (Following the permutation's cycles by swaps in place was serial and
+    /// jumped around the whole array: ~0.1 s for 600k findings.) The old array's slots, all moved
+    /// out, are refilled with a finding that owns nothing, so releasing it frees nothing twice.
+    static func gathered(_ findings: inout [Finding], _ source: [Int]) -> [Finding] {
+        let count = findings.count
+        let parts = count >= 50_000 ? 2 : 1
+        let bounds = (0...parts).map { count * $0 / parts }
+        return [Finding](unsafeUninitializedCapacity: count) { target, initialized in
+            findings.withUnsafeMutableBufferPointer { old in
+                let memory = Buffers(old: old.baseAddress, new: target.baseAddress)
+                source.withUnsafeBufferPointer { source in
+                    let source = SourceOrder(indexes: source)
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        for k in bounds[part]..<bounds[part + 1] {
+                            (memory.new! + k).initialize(to: (memory.old! + source.indexes[k]).move())
+                        }
+                    }
                 }
-                source[position] = position
+                // Only after every move: a slot of either half may feed the other.
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    (memory.old! + bounds[part]).initialize(
+                        repeating: Self.emptyFinding, count: bounds[part + 1] - bounds[part])
+                }
             }
+            initialized = count
         }
+    }
+
+    /// A finding whose strings are empty (stored inline): releasing it frees nothing.
+    static let emptyFinding = Finding(
+        kind: .usage, recordID: "", account: "", cycle: 0, rule: .undercharge, billedQuantity: nil,
+        expectedQuantity: nil, billedAmount: .zero, expectedAmount: .zero, overcharge: .zero, detail: "", order: 0)
+
+    /// The two arrays' memory for the gathering tasks. `@unchecked Sendable`: each task moves
+    /// out of distinct old slots (a permutation) into its own range of new ones.
+    private struct Buffers: @unchecked Sendable {
+        let old: UnsafeMutablePointer<Finding>?
+        let new: UnsafeMutablePointer<Finding>?
+    }
+
+    /// The permutation, read-only while the tasks run.
+    private struct SourceOrder: @unchecked Sendable {
+        let indexes: UnsafeBufferPointer<Int>
     }
 
     /// A finding's packed (account, cycle, kind), its record_id's prefix and its index; ties
