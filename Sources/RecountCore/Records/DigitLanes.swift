@@ -20,4 +20,8 @@ enum DigitLanes {
     /// The value of lane `lane` as a digit (after `all` said it is one).
     @inlinable @inline(__always)
     static func value(_ word: UInt64, _ lane: UInt64) -> Int64 { Int64((word >> (8 &* lane)) & 0xFF) &- 48 }
+
+    /// The two-digit number in lanes `lane` and `lane + 1` (after `all` said both are digits).
+    @inlinable @inline(__always)
+    static func pair(_ word: UInt64, _ lane: UInt64) -> Int64 { value(word, lane) &* 10 &+ value(word, lane &+ 1) }
 }

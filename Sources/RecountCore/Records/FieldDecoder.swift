@@ -97,11 +97,9 @@ public enum FieldDecoder {
         guard DigitLanes.all(year, lanes: 0xFFFF_FFFF), (rest >> 8) & 0xFF == 0x2D,
             DigitLanes.all(rest, lanes: 0xFFFF_0000)
         else { return nil }
-        let month = DigitLanes.value(rest, 2) &* 10 &+ DigitLanes.value(rest, 3)
+        let month = DigitLanes.pair(rest, 2)
         guard month >= 1, month <= 12 else { return nil }
-        let digit = DigitLanes.value
-        return Int32(
-            ((digit(year, 0) * 10 + digit(year, 1)) * 10 + digit(year, 2)) * 1000 + digit(year, 3) * 100 + month)
+        return Int32((DigitLanes.pair(year, 0) &* 100 &+ DigitLanes.pair(year, 2)) &* 100 &+ month)
     }
 
     /// `YYYY-MM-DDTHH:MM:SS` with optional `Z` or `±HH:MM`, as epoch seconds (UTC).
@@ -179,14 +177,12 @@ enum SWARTimestamp {
             middle & ~middleDigits == middleSeparators, DigitLanes.all(middle, lanes: middleDigits),
             (time >> 40) & 0xFF == 0x3A, DigitLanes.all(time, lanes: 0xFFFF_0000_0000_0000)
         else { return nil }
-        let year =
-            DigitLanes.value(date, 0) &* 1000 &+ DigitLanes.value(date, 1) &* 100 &+ DigitLanes.value(date, 2) &* 10
-            &+ DigitLanes.value(date, 3)
-        let month = DigitLanes.value(date, 5) &* 10 &+ DigitLanes.value(date, 6)
-        let day = DigitLanes.value(middle, 0) &* 10 &+ DigitLanes.value(middle, 1)
-        let hour = DigitLanes.value(middle, 3) &* 10 &+ DigitLanes.value(middle, 4)
-        let minute = DigitLanes.value(middle, 6) &* 10 &+ DigitLanes.value(middle, 7)
-        let second = DigitLanes.value(time, 6) &* 10 &+ DigitLanes.value(time, 7)
+        let year = DigitLanes.pair(date, 0) &* 100 &+ DigitLanes.pair(date, 2)
+        let month = DigitLanes.pair(date, 5)
+        let day = DigitLanes.pair(middle, 0)
+        let hour = DigitLanes.pair(middle, 3)
+        let minute = DigitLanes.pair(middle, 6)
+        let second = DigitLanes.pair(time, 6)
         guard hour <= 23, minute <= 59, second <= 59, let days = CivilTime.tableDays(year: year, month: month, day: day)
         else { return nil }
         let local = days &* CivilTime.secondsPerDay &+ hour &* 3600 &+ minute &* 60 &+ second
@@ -202,8 +198,8 @@ enum SWARTimestamp {
             guard sign == 0x2B || sign == 0x2D, (zone >> 40) & 0xFF == 0x3A,
                 DigitLanes.all(zone, lanes: 0xFFFF_00FF_FF00_0000)
             else { return nil }
-            let hours = DigitLanes.value(zone, 3) &* 10 &+ DigitLanes.value(zone, 4)
-            let minutes = DigitLanes.value(zone, 6) &* 10 &+ DigitLanes.value(zone, 7)
+            let hours = DigitLanes.pair(zone, 3)
+            let minutes = DigitLanes.pair(zone, 6)
             guard hours <= 23, minutes <= 59 else { return nil }
             let offset = hours &* 3600 &+ minutes &* 60
             return local &- (sign == 0x2D ? -offset : offset)
