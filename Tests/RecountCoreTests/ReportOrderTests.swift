@@ -166,6 +166,50 @@ enum TrickyTexts {
     }
 }
 
+extension FindingRowTests {
+    /// The refund column's 64-bit shortcut (whole-micros products) against the exact path, for
+    /// factors whose products are whole micros, fractions of a micro, or overflow 64 bits.
+    @Test(arguments: [
+        (Int64(2_000_000), RoundingMode.halfUp), (1_500_000, .halfUp), (333_333, .halfUp), (3_141_593, .down),
+        (3_141_593, .up), (1, .halfUp), (1_000_001, .up), (1_000_001, .halfUp),
+    ])
+    func refundAndAmountsMatchTheExactPath(factor: Int64, rounding: RoundingMode) throws {
+        var catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        catalog.refundFactor = Money(micros: factor)
+        catalog.rounding = rounding
+        let overcharges: [Int64] = [
+            0, 1, 499, 500, 501, 999, 1_000, 1_001, 10_000, 4_999_995, 1_234_567, -1_500, -2_501, 5_000_000_000_000,
+            -5_000_000_000_000,
+            Int64.max / 1_000_000, 2_951_479_051_793,
+        ]
+        for micros in overcharges {
+            let finding = Finding(
+                kind: .usage, recordID: "R1", account: "A1", cycle: 202_610, rule: .rateInflation, billedQuantity: 60,
+                expectedQuantity: 60, billedAmount: Money(micros: micros), expectedAmount: .zero,
+                overcharge: Money(micros: micros), detail: "rate", order: 0)
+            var out = ByteWriter()
+            FindingRow.append(finding, catalog, to: &out)
+            #expect(
+                String(decoding: out.bytes, as: UTF8.self) == CSVText.row(ReportOrder.fields(finding, catalog)),
+                "overcharge \(micros) micros")
+            let exact = ExactAmount(Money(micros: micros)).times(catalog.refundFactor)
+            #expect(FindingRow.refund(Money(micros: micros), catalog) == exact.rounded(catalog.precision, rounding))
+        }
+    }
+
+    /// Hand-computed rows at 0.001 precision, half-up: a refund factor of 1.5 on 0.0015
+    /// (2250 micros → 0.00225 → 0.002) and on 0.0017 (2550 micros → 0.003).
+    @Test func refundRoundsOnceAfterTheFactor() throws {
+        var catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        catalog.refundFactor = Money(micros: 1_500_000)
+        catalog.precision = AmountPrecision(fractionDigits: 3)
+        catalog.rounding = .halfUp
+        #expect(FindingRow.refund(Money(micros: 1_500), catalog) == Money(micros: 2_000))
+        #expect(FindingRow.refund(Money(micros: 1_700), catalog) == Money(micros: 3_000))
+        #expect(FindingRow.refund(Money(micros: -1_700), catalog) == Money(micros: -3_000))
+    }
+}
+
 /// findings.csv.gz is formatted in slices on all cores: its content must be exactly the rows in
 /// order, header first, across slice and window boundaries (16,384 findings a slice, 8 a window).
 @Suite struct FindingsFileTests {

@@ -113,6 +113,10 @@ struct ByteCursor {
 
     init(_ next: UnsafeMutableRawPointer) { self.next = next }
 
+    /// Moves past `count` bytes the caller stored at `next`.
+    @inline(__always)
+    mutating func skip(_ count: Int) { next += count }
+
     @inline(__always)
     mutating func byte(_ value: UInt8) {
         next.storeBytes(of: value, as: UInt8.self)

@@ -66,16 +66,23 @@ public struct ExactAmount: Equatable, Sendable {
 
     /// The one rounding: to a whole number of `precision` grains, symmetric for negatives.
     public func rounded(_ precision: AmountPrecision, _ mode: RoundingMode) -> Money {
-        let grains: UInt64
         if denominator == 1, let micros = Int64(exactly: numerator), micros != .min {
-            // Whole micros that fit 63 bits (every billed amount): the same arithmetic in 64 bits.
-            grains = Self.grains(micros.magnitude, UInt64(precision.grainMicros), mode)
-        } else {
-            grains = UInt64(
-                Self.grains(numerator.magnitude, (denominator * Int128(precision.grainMicros)).magnitude, mode))
+            return Self.rounded(micros, precision, mode)
         }
+        let grains = UInt64(
+            Self.grains(numerator.magnitude, (denominator * Int128(precision.grainMicros)).magnitude, mode))
         let micros = Int64(grains) * precision.grainMicros
         return Money(micros: numerator < 0 ? -micros : micros)
+    }
+
+    /// `ExactAmount(Money(micros: micros)).rounded(precision, mode)`, in 64-bit arithmetic when
+    /// the magnitude fits 63 bits (every billed amount; report rows round four amounts each).
+    @inline(__always)
+    public static func rounded(_ micros: Int64, _ precision: AmountPrecision, _ mode: RoundingMode) -> Money {
+        guard micros != .min else { return ExactAmount(Money(micros: micros)).rounded(precision, mode) }
+        let grain = precision.grainMicros
+        let rounded = Int64(Self.grains(micros.magnitude, UInt64(grain), mode)) * grain
+        return Money(micros: micros < 0 ? -rounded : rounded)
     }
 
     /// `magnitude / divisor` rounded by `mode`.

@@ -84,17 +84,29 @@ public enum ReportWriter {
     }
 
     static func writeRefunds(_ ledger: RefundLedger, _ catalog: TariffCatalog, to path: String) throws(OutputError) {
-        var text = "account,cycle,findings,overcharge,refund\n"
+        var out = ByteWriter(capacity: 64 * (ledger.entries.count + 1))
+        Array("account,cycle,findings,overcharge,refund\n".utf8).withUnsafeBytes { out.raw($0) }
         for (key, entry) in ledger.sortedRows {
-            let refund = ExactAmount(entry.overcharge).times(catalog.refundFactor)
             guard entry.overcharge > .zero, catalog.refundFactor > .zero else { continue }
-            text += CSVText.row([
-                key.account, CivilTime.formatCycle(key.cycle), String(entry.findings),
-                ExactAmount(entry.overcharge).formatted(catalog.precision, catalog.rounding),
-                refund.formatted(catalog.precision, catalog.rounding),
-            ])
+            out.write(reserving: ByteCursor.csvFieldBound(key.account.utf8.count) + 4 * ByteCursor.decimalBound + 8) {
+                row in
+                row.csvField(key.account)
+                row.byte(0x2c)
+                row.decimal(UInt64(key.cycle / 100), minimumCount: 4)
+                row.byte(0x2d)
+                row.decimal(UInt64(key.cycle % 100), minimumCount: 2)
+                row.byte(0x2c)
+                row.decimal(UInt64(entry.findings))
+                row.byte(0x2c)
+                row.amount(FindingRow.rounded(entry.overcharge, catalog.precision, catalog.rounding), catalog.precision)
+                row.byte(0x2c)
+                row.amount(FindingRow.refund(entry.overcharge, catalog), catalog.precision)
+                row.byte(0x0a)
+            }
         }
-        try FileSink.writeWhole(text, to: path)
+        let sink = try FileSink(path: path)
+        try sink.write(out.written)
+        try sink.close()
     }
 
     static func writeRejects(_ result: AuditResult, to path: String) throws(OutputError) {

@@ -1,0 +1,92 @@
+/// CSV output fields written through a `ByteCursor`: a report row reserves its worst case once
+/// (`csvFieldBound` per text, `decimalBound` per number) and writes every field without a
+/// capacity check. findings.csv.gz rows were ~3,400 instructions each through `ByteWriter`'s
+/// per-field checks — a serial-looking stretch at the end of a run with many findings.
+extension ByteCursor {
+    /// Room `csvField` may take: every byte a quote, plus the two enclosing quotes.
+    static func csvFieldBound(_ count: Int) -> Int { 2 &* count &+ 2 }
+
+    /// Room `decimal` or `amount` may take: a sign, 20 digits, a point, 6 fraction digits.
+    static let decimalBound = 28
+
+    /// The field with minimal quoting (DESIGN.md §5: RFC 4180), quoted only when it holds
+    /// `,` `"` CR or LF.
+    @inline(__always)
+    mutating func csvField(_ bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        guard count > 0, let source = bytes.baseAddress else { return }
+        var index = 0
+        var plain = true
+        while index < count {
+            let byte = source.load(fromByteOffset: index, as: UInt8.self)
+            if byte == 0x2c || byte == 0x22 || byte == 0x0a || byte == 0x0d {
+                plain = false
+                break
+            }
+            index &+= 1
+        }
+        if plain {
+            next.copyMemory(from: source, byteCount: count)
+            skip(count)
+            return
+        }
+        byte(0x22)
+        for offset in 0..<count {
+            let byte = source.load(fromByteOffset: offset, as: UInt8.self)
+            self.byte(byte)
+            if byte == 0x22 { self.byte(0x22) }
+        }
+        byte(0x22)
+    }
+
+    /// A string field; native and small strings are read in place.
+    @inline(__always)
+    mutating func csvField(_ text: String) {
+        var cursor = self
+        let written: Void? = text.utf8.withContiguousStorageIfAvailable {
+            cursor.csvField(UnsafeRawBufferPointer($0))
+        }
+        if written == nil { Array(text.utf8).withUnsafeBytes { cursor.csvField($0) } }
+        self = cursor
+    }
+
+    /// `value` in decimal, left-padded with zeros to `minimumCount` (at most 20) digits.
+    @inline(__always)
+    mutating func decimal(_ value: UInt64, minimumCount: Int = 1) {
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 19, value >= bound {
+            digits &+= 1
+            bound &*= 10
+        }
+        if digits == 19, value >= bound { digits = 20 }
+        let count = max(digits, minimumCount)
+        var at = next + count
+        var rest = value
+        for _ in 0..<count {
+            at -= 1
+            at.storeBytes(of: UInt8(truncatingIfNeeded: rest % 10) &+ 0x30, as: UInt8.self)
+            rest /= 10
+        }
+        skip(count)
+    }
+
+    @inline(__always)
+    mutating func integer(_ value: Int64) {
+        if value < 0 { byte(0x2d) }
+        decimal(value.magnitude)
+    }
+
+    /// An amount already rounded to `precision`, with exactly its digits (`0.220`, `-3.500`, `12`).
+    @inline(__always)
+    mutating func amount(_ amount: Money, _ precision: AmountPrecision) {
+        if amount.micros < 0 { byte(0x2d) }
+        let magnitude = amount.micros.magnitude
+        decimal(magnitude / UInt64(Money.scale))
+        guard precision.fractionDigits > 0 else { return }
+        byte(0x2e)
+        var fraction = magnitude % UInt64(Money.scale)
+        for _ in precision.fractionDigits..<6 { fraction /= 10 }
+        decimal(fraction, minimumCount: precision.fractionDigits)
+    }
+}
