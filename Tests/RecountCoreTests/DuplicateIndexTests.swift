@@ -131,9 +131,11 @@ import Testing
         #expect(expected.count > 20)
         let index = DuplicateIndex()
         for chunk in chunks.reversed() {
-            var batch = Self.batch(chunk)
-            batch.recordIDHashes = batch.recordIDHashes.map { _ in 0xDEAD_BEEF_0000_0001 }
-            batch.contentHashes = batch.contentHashes.map { $0 == 0 ? 0 : 0xDEAD_BEEF_0000_0001 }
+            let built = Self.batch(chunk)
+            let batch = UsageKeyBatch(
+                chunkOrder: built.chunkOrder, bytes: Array(built.bytes), offsets: Array(built.offsets),
+                recordIDHashes: built.recordIDHashes.map { _ in 0xDEAD_BEEF_0000_0001 },
+                contentHashes: built.contentHashes.map { $0 == 0 ? 0 : 0xDEAD_BEEF_0000_0001 })
             index.insert(batch)
         }
         index.finish()
@@ -176,7 +178,7 @@ import Testing
                 entries.append(Array(UnsafeRawBufferPointer(rebasing: writer.written[Int(offsets.last!)...])))
             }
             arena.beginBatch(chunkOrder: chunkOrder)
-            let runs = arena.appendBatch(writer.written, offsets: offsets)
+            let runs = offsets.withUnsafeBufferPointer { arena.appendBatch(writer.written, offsets: $0) }
             #expect(runs.map(\.entries.count).reduce(0, +) == records)
             if runs.count > 1 { splitBatches += 1 }
             for run in runs {
@@ -210,7 +212,7 @@ import Testing
 
     /// A builder that grows its buffers (sized for a 0-byte chunk) gives the batch one sized
     /// for the whole chunk gives, and each entry reads back as its record.
-    @Test func builderGrowthKeepsEveryEntry() {
+    @Test func builderGrowthKeepsEveryEntry() throws {
         let rows = (0..<3_000).map { index in
             Row(
                 order: RecordOrder.make(ChunkPosition(file: 2, sequence: 7), record: index), id: "U\(index * 7919)",
@@ -221,15 +223,17 @@ import Testing
         let sized = Self.batch(rows, bytes: 1 << 20)
         #expect(grown == sized)
         #expect(grown.offsets.count == rows.count)
-        grown.bytes.withUnsafeBytes { raw in
-            for (index, row) in rows.enumerated() {
-                let key = UsageKey.read(raw.baseAddress! + Int(grown.offsets[index]), chunkOrder: grown.chunkOrder)
-                #expect(key.order == row.order)
-                #expect(key.recordID == Array(row.id.utf8))
-                #expect(key.start == row.start)
-                #expect(key.billedAmount == Money(micros: row.billed))
-                #expect((grown.contentHashes[index] == 0) == (row.service == .sms))
-            }
+        let raw = grown.bytes
+        for (index, row) in rows.enumerated() {
+            let key = UsageKey.read(raw.baseAddress! + Int(grown.offsets[index]), chunkOrder: grown.chunkOrder)
+            #expect(key.order == row.order)
+            #expect(key.recordID == Array(row.id.utf8))
+            #expect(key.start == row.start)
+            #expect(key.billedAmount == Money(micros: row.billed))
+            #expect((grown.contentHashes[index] == 0) == (row.service == .sms))
         }
+        // A batch read back from its JSON form is the same batch.
+        let decoded = try JSONDecoder().decode(UsageKeyBatch.self, from: JSONEncoder().encode(grown))
+        #expect(decoded == grown)
     }
 }

@@ -89,7 +89,7 @@ public enum AuditRun {
                 rows[partial.kind]! =
                     rows[partial.kind]! + RowCounts(read: partial.rowsRead, rejected: partial.rejects.count)
                 if !partial.findings.isEmpty { tentative.append(partial.findings) }
-                if !partial.usageKeys.offsets.isEmpty { index.insert(partial.usageKeys) }
+                if !partial.usageKeys.isEmpty { index.insert(partial.usageKeys) }
             }
         } catch {
             throw wholeRunBudget(error, limit: limit, earlier: reference.report.rejects.count)

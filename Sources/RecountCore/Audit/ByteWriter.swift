@@ -17,6 +17,16 @@ struct ByteWriter: ~Copyable {
 
     deinit { base.deallocate() }
 
+    /// Gives the buffer (and the bytes written) to the caller, who frees it with `deallocate()`;
+    /// the writer keeps a fresh, empty one.
+    mutating func handOver() -> (base: UnsafeMutableRawPointer, count: Int) {
+        let taken = (base, count)
+        capacity = 64
+        base = .allocate(byteCount: capacity, alignment: 16)
+        count = 0
+        return taken
+    }
+
     /// A copy of the bytes written so far.
     var bytes: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
 

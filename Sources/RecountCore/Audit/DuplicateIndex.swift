@@ -55,7 +55,7 @@ final class DuplicateIndex {
         stored = nil
         local.insert(batch)
         stored = local
-        records += batch.offsets.count
+        records += batch.count
     }
 
     /// Resolves every partition (on all cores); afterwards `marks` and `withKey` are valid.
@@ -85,12 +85,15 @@ final class DuplicateIndex {
 
         mutating func insert(_ batch: UsageKeyBatch) {
             arena.beginBatch(chunkOrder: batch.chunkOrder)
-            let runs = batch.bytes.withUnsafeBytes { arena.appendBatch($0, offsets: batch.offsets) }
+            let offsets = batch.offsets
+            let recordIDHashes = batch.recordIDHashes
+            let contentHashes = batch.contentHashes
+            let runs = arena.appendBatch(batch.bytes, offsets: offsets)
             for run in runs {
                 for index in run.entries {
-                    let reference = Int(batch.offsets[index]) + run.shift
-                    recordIDs.append(hash: batch.recordIDHashes[index], reference: reference)
-                    let content = batch.contentHashes[index]
+                    let reference = Int(offsets[index]) + run.shift
+                    recordIDs.append(hash: recordIDHashes[index], reference: reference)
+                    let content = contentHashes[index]
                     if content != 0 { contents.append(hash: content, reference: reference) }
                 }
             }
@@ -329,7 +332,7 @@ struct EntryArena: @unchecked Sendable {
 
     /// Appends a batch's entries — `bytes`, entry `k` starting at `offsets[k]` — with one copy
     /// per block they land in (usually one), not one per entry; says where each entry went.
-    mutating func appendBatch(_ bytes: UnsafeRawBufferPointer, offsets: [UInt32]) -> [Run] {
+    mutating func appendBatch(_ bytes: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>) -> [Run] {
         func end(_ entry: Int) -> Int { entry + 1 < offsets.count ? Int(offsets[entry + 1]) : bytes.count }
         var runs: [Run] = []
         var first = 0
