@@ -95,15 +95,16 @@ public enum AuditRun {
             throw wholeRunBudget(error, limit: limit, earlier: reference.report.rejects.count)
         }
         index.finish()
-        var findings = resolveDuplicates(tentative, index)
+        let kept = TentativeFindings(tentative)
+        tentative = []
+        var findings = resolveDuplicates(kept, index)
         let indexBytes = index.entryBytes + index.referenceBytes
         let indexRecords = index.records
         // The index and the tentative findings (hundreds of MB) are freed on a pool thread while
         // the findings sort — freeing them was a serial stretch of the run's end — and before the
         // reports are written. The sort works in place, so memory does not grow meanwhile.
-        let retired = Retired((index, tentative))
+        let retired = Retired((index, kept))
         index = DuplicateIndex()
-        tentative = []
         let freeing = DispatchGroup()
         DispatchQueue.global().async(group: freeing) { retired.release() }
         ReportOrder.sort(&findings, catalog)
@@ -267,21 +268,28 @@ public enum AuditRun {
     }
 
     /// Replaces the tentative finding of every duplicate record by its `duplicate-charge` finding.
-    static func resolveDuplicates(_ tentative: [[Finding]], _ index: DuplicateIndex) -> [Finding] {
+    /// The kept findings are moved out of `tentative` (their slots get a finding that owns
+    /// nothing): copying them retained three strings each, and freeing `tentative` later
+    /// released them again — millions of atomic operations in a run with many findings.
+    static func resolveDuplicates(_ tentative: TentativeFindings, _ index: DuplicateIndex) -> [Finding] {
         // Two independent halves at once (a serial stretch at the end of a run with many
         // findings): the tentative findings of records that are not duplicates, and the
         // duplicates' own findings, read back from the finished index.
         let marks = index.marks
         let finished = FinishedIndex(index: index)
         let sides = TaskSlots<[Finding]>(count: 2, repeating: [])
+        let total = tentative.chunks.reduce(marks.count) { $0 + $1.count }
         DispatchQueue.concurrentPerform(iterations: 2) { side in
             var findings: [Finding] = []
             if side == 0 {
                 // Room for the duplicates' findings too: they are appended to this array.
-                findings.reserveCapacity(tentative.reduce(marks.count) { $0 + $1.count })
-                for chunk in tentative {
-                    for finding in chunk where marks[finding.order] == nil || finding.kind != .usage {
-                        findings.append(finding)
+                findings.reserveCapacity(total)
+                for index in tentative.chunks.indices {
+                    tentative.chunks[index].withUnsafeMutableBufferPointer { chunk in
+                        for slot in chunk.indices where marks[chunk[slot].order] == nil || chunk[slot].kind != .usage {
+                            findings.append((chunk.baseAddress! + slot).move())
+                            (chunk.baseAddress! + slot).initialize(to: ReportOrder.emptyFinding)
+                        }
                     }
                 }
             } else {
@@ -308,6 +316,14 @@ public enum AuditRun {
         sides[0] = []  // `findings` is now the only owner: appending does not copy it
         findings.append(contentsOf: sides[1])
         return findings
+    }
+
+    /// Every chunk's tentative findings, one array per chunk. `@unchecked Sendable`: while
+    /// `resolveDuplicates` runs, only its first task touches them.
+    final class TentativeFindings: @unchecked Sendable {
+        var chunks: [[Finding]]
+
+        init(_ chunks: [[Finding]]) { self.chunks = chunks }
     }
 
     /// A finished `DuplicateIndex`, shared read-only by the tasks of `resolveDuplicates`: after
