@@ -196,6 +196,30 @@ import Testing
         }
     }
 
+    /// Entries larger than a 16 MiB block (a field of many megabytes) get a block of their own:
+    /// a repeat of such a record_id is still found, by its whole bytes, between small entries
+    /// before and after it — and a near twin (last byte changed) is not. This used to stop the
+    /// run on a precondition.
+    @Test func entriesLargerThanABlockAreIndexedWhole() {
+        let huge = String(repeating: "x", count: EntryArena.blockSize + 1_000)
+        let twin = String(huge.dropLast()) + "y"
+        let ids = ["small-1", huge, "small-2", twin, huge, "small-1"]
+        let chunk = ids.enumerated().map { index, id in
+            Row(
+                order: RecordOrder.make(ChunkPosition(file: 0, sequence: 0), record: index), id: id, account: "A",
+                service: .sms, start: 0, duration: 0, volume: 0, destination: "", billed: Int64(index) * 1_000)
+        }
+        let index = DuplicateIndex()
+        index.insert(Self.batch(Array(chunk.prefix(3))))
+        index.insert(Self.batch(Array(chunk.suffix(3))))
+        index.finish()
+        #expect(Set(index.marks.keys) == [chunk[4].order, chunk[5].order])
+        #expect(index.marks[chunk[4].order]?.byRecordID == true)
+        #expect(index.withKey(of: chunk[4].order) { $0.recordID.count } == huge.utf8.count)
+        #expect(index.withKey(of: chunk[5].order) { $0.billedAmount } == Money(micros: 5_000))
+        #expect(index.entryBytes > 2 * EntryArena.blockSize)
+    }
+
     @Test func hashCollisionsNeverMatchDifferentKeys() {
         // Many distinct ids: all must stay unmarked although buckets are shared by 28-bit tags.
         let chunk = (0..<5_000).map { index in

@@ -260,14 +260,17 @@ enum Bytes {
     }
 }
 
-/// Append-only storage for index entries in 16 MiB blocks: nothing ever moves, so a reference
-/// (block << 24 | offset) stays valid, and growth never copies. The block table is a raw buffer,
+/// Append-only storage for index entries in 16 MiB blocks (an entry larger than that gets a
+/// block of its own): nothing ever moves, so a reference (block << 24 | offset) stays valid,
+/// and growth never copies. The block table is a raw buffer,
 /// so copying the arena (as the probe closures do) costs no reference counting.
 /// `@unchecked Sendable`: shared across threads only read-only, while `finish()` resolves.
 struct EntryArena: @unchecked Sendable {
     static let blockBits = 24
     static let blockSize = 1 << blockBits
     private var blocks: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    /// Each block's size: `blockSize`, or more for a block holding one larger entry.
+    private var blockByteCounts: UnsafeMutablePointer<Int>
     private var blockCount = 0
     private var blockCapacity = 64
     private var used = blockSize
@@ -284,6 +287,7 @@ struct EntryArena: @unchecked Sendable {
 
     init() {
         blocks = .allocate(capacity: blockCapacity)
+        blockByteCounts = .allocate(capacity: blockCapacity)
         segmentStarts = .allocate(capacity: segmentCapacity)
         segmentOrders = .allocate(capacity: segmentCapacity)
     }
@@ -351,9 +355,15 @@ struct EntryArena: @unchecked Sendable {
                 last = low
             }
             if last == first {
-                precondition(end(first) - start <= Self.blockSize, "an index entry is larger than a block")
-                startBlock()
-                continue
+                let size = end(first) - start
+                if size <= Self.blockSize {
+                    startBlock()
+                    continue
+                }
+                // An entry larger than a block (a field of many megabytes): a block of its own,
+                // full after it, so the reference is still (block, offset 0).
+                startBlock(byteCount: size)
+                last = first + 1
             }
             let count = end(last - 1) - start
             let reference = (blockCount - 1) << Self.blockBits | used
@@ -362,7 +372,7 @@ struct EntryArena: @unchecked Sendable {
                 batchPending = false
             }
             (blocks[blockCount - 1] + used).copyMemory(from: bytes.baseAddress! + start, byteCount: count)
-            used += count
+            used = min(used + count, Self.blockSize)
             bytesUsed += count
             runs.append(Run(entries: first..<last, shift: reference - start))
             first = last
@@ -370,15 +380,20 @@ struct EntryArena: @unchecked Sendable {
         return runs
     }
 
-    private mutating func startBlock() {
+    private mutating func startBlock(byteCount: Int = blockSize) {
         if blockCount == blockCapacity {
-            let grown = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: blockCapacity * 2)
-            grown.moveInitialize(from: blocks, count: blockCount)
-            blocks.deallocate()
-            blocks = grown
+            func grown<T>(_ old: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
+                let new = UnsafeMutablePointer<T>.allocate(capacity: blockCapacity * 2)
+                new.moveInitialize(from: old, count: blockCount)
+                old.deallocate()
+                return new
+            }
+            blocks = grown(blocks)
+            blockByteCounts = grown(blockByteCounts)
             blockCapacity *= 2
         }
-        (blocks + blockCount).initialize(to: HugePageMemory.allocate(byteCount: Self.blockSize))
+        (blocks + blockCount).initialize(to: HugePageMemory.allocate(byteCount: byteCount))
+        (blockByteCounts + blockCount).initialize(to: byteCount)
         blockCount += 1
         used = 0
     }
@@ -392,8 +407,9 @@ struct EntryArena: @unchecked Sendable {
     func ranges(_ reference: Int) -> UsageKey.Ranges { UsageKey.ranges(pointer(reference)) }
 
     func release() {
-        for index in 0..<blockCount { HugePageMemory.deallocate(blocks[index], byteCount: Self.blockSize) }
+        for index in 0..<blockCount { HugePageMemory.deallocate(blocks[index], byteCount: blockByteCounts[index]) }
         blocks.deallocate()
+        blockByteCounts.deallocate()
         segmentStarts.deallocate()
         segmentOrders.deallocate()
     }
