@@ -142,23 +142,18 @@ final class DuplicateIndex {
             // At most half full: short probes, and the table of one partition stays in cache.
             var bits = 4
             while (1 << bits) < 2 * count { bits += 1 }
-            var table = SlotTable(capacityBits: bits)
+            let table = SlotTable(capacityBits: bits)
             defer { table.release() }
             let keyOf: (UsageKey.Ranges) -> UnsafeRawBufferPointer =
                 byContent ? { $0.content! } : { $0.recordID }
             var claims: [Claim] = []
-            keys.forEach(partition) { tagged in
-                let hash = tagged & ~KeyPartitions.referenceMask
-                let reference = Int(tagged & KeyPartitions.referenceMask)
-                // The entry is read only when 28 hash bits agree with a slot's: most records
-                // never touch the arena here.
-                switch table.findOrInsert(
-                    hash, matching: { Bytes.equal(keyOf(arena.ranges($0)), keyOf(arena.ranges(reference))) },
-                    reference: { reference })
-                {
-                case .inserted:
-                    break
-                case .found(let slot, let holder):
+            keys.forEachBlock(partition) { values in
+                table.insertAll(values) { slot, holder, tagged in
+                    let reference = Int(tagged & KeyPartitions.referenceMask)
+                    // 28 hash bits agree: only now are the entries read and compared.
+                    guard Bytes.equal(keyOf(arena.ranges(holder)), keyOf(arena.ranges(reference))) else {
+                        return false
+                    }
                     // Equal keys: the later record is the duplicate, the earlier one holds the slot.
                     let order = arena.order(reference)
                     let holderOrder = arena.order(holder)
@@ -166,8 +161,9 @@ final class DuplicateIndex {
                         claims.append(Claim(order: order, entry: reference, byContent: byContent))
                     } else {
                         claims.append(Claim(order: holderOrder, entry: holder, byContent: byContent))
-                        table.replace(slot, hash: hash, reference: reference)
+                        table.replace(slot, with: tagged)
                     }
+                    return true
                 }
             }
             return claims
@@ -227,12 +223,13 @@ struct KeyPartitions: @unchecked Sendable {
         return full == 0 ? 0 : (full - 1) * Self.blockValues + filled[partition]
     }
 
-    /// Every value of one partition in insertion order.
-    func forEach(_ partition: Int, _ body: (UInt64) -> Void) {
+    /// Every value of one partition in insertion order, a block at a time.
+    func forEachBlock(_ partition: Int, _ body: (UnsafeBufferPointer<UInt64>) -> Void) {
         let list = blocks[partition]
         for (number, block) in list.enumerated() {
-            let values = number == list.count - 1 ? filled[partition] : Self.blockValues
-            for index in 0..<values { body(block[index]) }
+            body(
+                UnsafeBufferPointer(
+                    start: block, count: number == list.count - 1 ? filled[partition] : Self.blockValues))
         }
     }
 
@@ -415,85 +412,58 @@ struct EntryArena: @unchecked Sendable {
     }
 }
 
-/// Open-addressing (linear probing) table of arena references. A slot packs the top 28 bits of
-/// the key's hash with the reference + 1 (36 bits, a 64 GiB arena). The bucket is chosen by the
-/// hash's top bits, so growing the table re-places slots from their stored bits alone — up to
-/// 2^28 slots without reading an entry — and a probe reads an entry only when 28 bits agree.
+/// Open-addressing (linear probing) table of arena references for one partition, sized by its
+/// caller for at most half full (it never grows). A slot is a `KeyPartitions` value plus one: the
+/// top 28 bits of the key's hash (bits 36–63), then the reference + 1 (0 marks an empty slot).
+/// The bucket is chosen by the hash's top bits, and a probe reads an entry only when all 28 agree.
 struct SlotTable {
-    enum Outcome {
-        case inserted
-        case found(slot: Int, reference: Int)
-    }
-
     private var slots: UnsafeMutablePointer<UInt64>
-    private var capacityBits = 16
-    private(set) var count = 0
+    private let capacityBits: Int
     private static let referenceBits: UInt64 = 36
-    private static let referenceMask: UInt64 = (1 << 36) - 1
 
-    init(capacityBits: Int = 16) {
+    /// `capacityBits` in 4…28: the bucket is taken from the 28 tag bits.
+    init(capacityBits: Int) {
+        precondition((4...28).contains(capacityBits), "duplicate index partition table out of range")
         self.capacityBits = capacityBits
-        slots = Self.allocateSlots(1 << capacityBits)
-    }
-
-    private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<UInt64> {
-        HugePageMemory.allocate(byteCount: count * 8).bindMemory(to: UInt64.self, capacity: count)
+        slots = HugePageMemory.allocate(byteCount: (1 << capacityBits) * 8).bindMemory(
+            to: UInt64.self, capacity: 1 << capacityBits)
     }
 
     var bytes: Int { (1 << capacityBits) * 8 }
 
+    /// Writes go through the slots' pointer, so the match may `replace` while this runs.
+    /// Inserts each value unless a slot with the same tag holds a reference `match(slot,
+    /// holder, value)` accepts (it returns false for a tag collision: probing goes on). The
+    /// loop runs once per key at the end of every run, so it is kept to a few instructions a
+    /// key — wrapping and masking operators, the match out of line — and the caller sizes the
+    /// table: `values.count` plus what it holds must stay under half its slots.
     @inline(__always)
-    private func bucket(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash &>> UInt64(64 &- capacityBits)) }
-
-    @inline(__always)
-    private static func tag(_ hash: UInt64) -> UInt64 { hash &>> 36 }
-
-    /// Finds the slot whose entry `matching` accepts; else inserts `reference()` and says so.
-    @inline(__always)
-    mutating func findOrInsert(_ hash: UInt64, matching: (Int) -> Bool, reference: () -> Int) -> Outcome {
-        // Wrapping and masking operators: capacityBits stays in 4...28 and counts far below
-        // 2^60, so Swift's overflow and over-shift checks could never fire — and they were a
-        // third of this loop's instructions (it runs once per key at the end of every run).
-        if (count &+ 1) &* 10 > (7 &<< capacityBits) { grow() }
+    func insertAll(
+        _ values: UnsafeBufferPointer<UInt64>, match: (_ slot: Int, _ holder: Int, _ value: UInt64) -> Bool
+    ) {
         let mask = (1 &<< capacityBits) &- 1
-        var index = bucket(hash)
-        let tag = Self.tag(hash)
-        while true {
-            let slot = slots[index]
-            if slot == 0 {
-                slots[index] = tag &<< Self.referenceBits | UInt64(reference() &+ 1)
-                count &+= 1
-                return .inserted
+        let shift = UInt64(64 &- capacityBits)
+        let slots = self.slots
+        for value in values {
+            var index = Int(truncatingIfNeeded: value &>> shift)
+            while true {
+                let slot = slots[index]
+                if slot == 0 {
+                    slots[index] = value &+ 1
+                    break
+                }
+                if (slot ^ value) &>> Self.referenceBits == 0,
+                    match(index, Int(truncatingIfNeeded: slot & KeyPartitions.referenceMask) &- 1, value)
+                {
+                    break
+                }
+                index = (index &+ 1) & mask
             }
-            if slot &>> Self.referenceBits == tag {
-                let found = Int(slot & Self.referenceMask) &- 1
-                if matching(found) { return .found(slot: index, reference: found) }
-            }
-            index = (index &+ 1) & mask
         }
     }
 
-    mutating func replace(_ slot: Int, hash: UInt64, reference: Int) {
-        slots[slot] = Self.tag(hash) << Self.referenceBits | UInt64(reference + 1)
-    }
-
-    private mutating func grow() {
-        precondition(capacityBits < 28, "duplicate index full: more than 2^27 records")
-        let old = slots
-        let oldCount = 1 << capacityBits
-        capacityBits += 1
-        slots = Self.allocateSlots(1 << capacityBits)
-        let mask = (1 << capacityBits) - 1
-        for index in 0..<oldCount {
-            let slot = old[index]
-            guard slot != 0 else { continue }
-            // The stored tag is the hash's top 28 bits: enough to find the new bucket.
-            var bucket = Int(truncatingIfNeeded: (slot >> Self.referenceBits) >> UInt64(28 - capacityBits))
-            while slots[bucket] != 0 { bucket = (bucket + 1) & mask }
-            slots[bucket] = slot
-        }
-        HugePageMemory.deallocate(UnsafeMutableRawPointer(old), byteCount: oldCount * 8)
-    }
+    /// Puts `value`'s reference in place of the slot's (same key, same tag).
+    func replace(_ slot: Int, with value: UInt64) { slots[slot] = value &+ 1 }
 
     func release() { HugePageMemory.deallocate(UnsafeMutableRawPointer(slots), byteCount: bytes) }
 }
