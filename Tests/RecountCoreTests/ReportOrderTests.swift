@@ -90,6 +90,17 @@ enum TrickyTexts {
             }
         }
     }
+
+    /// The prefix is the first eight bytes, big-endian, zero-padded — for small strings, native
+    /// ones past 15 bytes (read in place) and texts shorter than eight bytes.
+    @Test func prefixIsTheFirstEightBytes() {
+        var random = SeededRandom(seed: 9)
+        for text in TrickyTexts.make(random: 400, maxLength: 24, &random) {
+            let bytes = Array(text.utf8.prefix(8)) + [UInt8](repeating: 0, count: max(0, 8 - text.utf8.count))
+            let expected = bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            #expect(ReportOrder.textPrefix(text) == expected, "\(Array(text.utf8))")
+        }
+    }
 }
 
 /// The refund ledger and the per-rule totals, against sums computed by hand, and the same

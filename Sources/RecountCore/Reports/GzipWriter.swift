@@ -186,6 +186,10 @@ public final class FileSink {
         if let error = text.withUTF8({ writeReportingError(UnsafeRawBufferPointer($0)) }) { throw error }
     }
 
+    public func write(_ bytes: [UInt8]) throws(OutputError) {
+        if let error = bytes.withUnsafeBytes({ writeReportingError($0) }) { throw error }
+    }
+
     /// Flushes to disk and closes; errors from `close` (e.g. a full disk on NFS) are reported.
     public func close() throws(OutputError) {
         guard descriptor >= 0 else { return }

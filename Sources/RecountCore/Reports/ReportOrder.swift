@@ -136,6 +136,13 @@ public enum ReportOrder {
     /// Up to the first eight UTF-8 bytes of `text` as a big-endian integer, zero-padded: if two
     /// prefixes differ, their order is the texts' byte order (equal prefixes decide nothing).
     static func textPrefix(_ text: String) -> UInt64 {
+        // Native and small strings in place: one load when there are eight bytes (iterating
+        // `utf8.prefix(8)` was ~400 instructions a finding in the sort's keying pass).
+        let loaded = text.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
+            guard bytes.count >= 8 else { return nil }
+            return UInt64(bigEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(as: UInt64.self))
+        }
+        if let loaded = loaded ?? nil { return loaded }
         var prefix: UInt64 = 0
         var taken = 0
         for byte in text.utf8.prefix(8) {

@@ -50,37 +50,61 @@ public enum ReportWriter {
         }
     }
 
+    /// Findings per slice, and so per gzip member of findings.csv.gz (~2 MB of CSV).
+    static let findingsSliceSize = 16_384
+
     static func writeFindings(_ result: AuditResult, to path: String) throws(OutputError) {
         let sink = try FileSink(path: path)
-        let gzip = try GzipWriter(sink: sink, level: 1)
-        try gzip.write(
-            "kind,record_id,account,cycle,rule,billed_quantity,expected_quantity,billed_amount,expected_amount,"
-                + "overcharge,refund,detail\n")
-        // Rows are formatted straight into bytes, slices of them on all cores at once (a run
-        // with many findings spent ~1 µs a row here on one core), and written in order, a
-        // window of slices at a time so memory stays a few MB however many findings there are.
-        // The writer cuts its blocks at fixed offsets, so the file is the same bytes.
+        // Each slice of findings is formatted straight into bytes and compressed as one gzip
+        // member by the same task, on all cores at once; this thread only writes the members in
+        // order, a window of slices at a time, so memory stays a few MB however many findings
+        // there are. (Formatting, then copying into 1 MiB blocks, then compressing them were
+        // three passes with serial copies between them.) Slices are fixed runs of findings, so
+        // the file is the same bytes for any thread count; the header row opens the first.
         let findings = result.findings
-        let sliceSize = 16_384
+        let sliceSize = findingsSliceSize
         let window = 8
-        var start = 0
-        while start < findings.count {
-            let slices = Array(stride(from: start, to: min(findings.count, start + sliceSize * window), by: sliceSize))
-            let formatted = TaskSlots<[UInt8]>(count: slices.count, repeating: [])
-            DispatchQueue.concurrentPerform(iterations: slices.count) { index in
+        let header = Array(
+            ("kind,record_id,account,cycle,rule,billed_quantity,expected_quantity,billed_amount,expected_amount,"
+                + "overcharge,refund,detail\n").utf8)
+        var deflaters: [IsalDeflater] = []
+        for _ in 0..<window { deflaters.append(try IsalDeflater(level: 1, path: path)) }
+        let slices = Array(stride(from: 0, to: max(findings.count, 1), by: sliceSize))
+        var first = 0
+        while first < slices.count {
+            let batch = Array(slices[first..<min(slices.count, first + window)])
+            let members = TaskSlots<Result<[UInt8], OutputError>?>(count: batch.count, repeating: nil)
+            let work = SliceWork(deflaters: deflaters)
+            DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+                let start = batch[index]
                 var out = ByteWriter(capacity: sliceSize * 128)
+                if start == 0 { header.withUnsafeBytes { out.raw($0) } }
                 findings.withUnsafeBufferPointer { all in
-                    for position in slices[index]..<min(all.count, slices[index] + sliceSize) {
+                    for position in start..<min(all.count, start + sliceSize) {
                         FindingRow.append(all[position], result.catalog, to: &out)
                     }
                 }
-                formatted[index] = out.bytes
+                do throws(OutputError) {
+                    members[index] = .success(Array(try work.deflaters[index].member(out.written, path: path)))
+                } catch {
+                    members[index] = .failure(error)
+                }
             }
-            for bytes in formatted.elements { try gzip.write(bytes) }
-            start += sliceSize * window
+            for member in members.elements {
+                switch member {
+                case .success(let bytes): try sink.write(bytes)
+                case .failure(let error): throw error
+                case .none: break
+                }
+            }
+            first += window
         }
-        try gzip.finish()
         try sink.close()
+    }
+
+    /// The deflaters of one window's tasks: task `k` uses only `deflaters[k]`.
+    private struct SliceWork: @unchecked Sendable {
+        let deflaters: [IsalDeflater]
     }
 
     static func writeRefunds(_ ledger: RefundLedger, _ catalog: TariffCatalog, to path: String) throws(OutputError) {
