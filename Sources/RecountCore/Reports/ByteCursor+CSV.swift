@@ -71,6 +71,14 @@ extension ByteCursor {
         skip(count)
     }
 
+    /// A cycle `YYYYMM` as `YYYY-MM`.
+    @inline(__always)
+    mutating func cycle(_ value: Int32) {
+        decimal(UInt64(value / 100), minimumCount: 4)
+        byte(0x2d)
+        decimal(UInt64(value % 100), minimumCount: 2)
+    }
+
     @inline(__always)
     mutating func integer(_ value: Int64) {
         if value < 0 { byte(0x2d) }

@@ -116,9 +116,7 @@ public enum ReportWriter {
                 row in
                 row.csvField(key.account)
                 row.byte(0x2c)
-                row.decimal(UInt64(key.cycle / 100), minimumCount: 4)
-                row.byte(0x2d)
-                row.decimal(UInt64(key.cycle % 100), minimumCount: 2)
+                row.cycle(key.cycle)
                 row.byte(0x2c)
                 row.decimal(UInt64(entry.findings))
                 row.byte(0x2c)
