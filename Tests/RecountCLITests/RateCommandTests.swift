@@ -44,6 +44,24 @@ import Testing
         #expect(try TestSupport.gunzip(folder + "/rated.csv.gz") == Self.expected)
     }
 
+    /// record_ids are written as RFC 4180 fields: quoted when they hold a comma or a quote
+    /// (quotes doubled), as they are otherwise. U001's call: 61 s at 0.20/min in 6 s steps after
+    /// the first minute → 66 s, 0.220 (testdata/demo/README.md).
+    @Test func recordIDsAreQuotedOnlyWhenTheyMustBe() throws {
+        let folder = TestSupport.temporaryFolder()
+        let row = ",A100,S,voice,2026-10-06T10:00:00,61,0,8613800138000,66,0.220,\n"
+        let usage = folder + "/usage.csv"
+        try
+            ("record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,billed_amount,cycle\n"
+            + "\"R,1\"" + row + "\"R\"\"2\"" + row + "R3" + row).write(toFile: usage, atomically: true, encoding: .utf8)
+        var command = try Recount.parseAsRoot(
+            ["rate", "--catalog", TestSupport.demo + "/catalog.yaml", "--usage", usage, "--out", folder + "/rated.csv"])
+        try command.run()
+        #expect(
+            try TestSupport.read(folder + "/rated.csv")
+                == "record_id,expected_quantity,expected_amount\n\"R,1\",66,0.220\n\"R\"\"2\",66,0.220\nR3,66,0.220\n")
+    }
+
     @Test func malformedRowBeyondBudgetLeavesNoOutput() throws {
         let folder = TestSupport.temporaryFolder()
         var command = try Recount.parseAsRoot(

@@ -31,16 +31,23 @@ public enum RateRun {
                     partial.lineCount = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
                         (row) throws(RowError) in
                         let record = try decoder.decode(row)
-                        CSVBytes.appendField(record.recordID, to: &out)
-                        out.byte(0x2c)
-                        if !record.plan.isEmpty, case .rated(let quantity, let amount) = rater.rate(record.event) {
-                            CSVBytes.appendInteger(quantity, to: &out)
-                            out.byte(0x2c)
-                            CSVBytes.appendAmount(amount, precision, to: &out)
-                        } else {
-                            out.byte(0x2c)
+                        let rating: Rating? = record.plan.isEmpty ? nil : rater.rate(record.event)
+                        // One capacity check a row: the record_id's worst case, two numbers, separators.
+                        out.write(
+                            reserving: ByteCursor.csvFieldBound(record.recordID.count) + 2 * ByteCursor.decimalBound + 4
+                        ) {
+                            line in
+                            line.csvField(record.recordID)
+                            line.byte(0x2c)
+                            if case .rated(let quantity, let amount) = rating {
+                                line.integer(quantity)
+                                line.byte(0x2c)
+                                line.amount(amount, precision)
+                            } else {
+                                line.byte(0x2c)
+                            }
+                            line.byte(0x0a)
                         }
-                        out.byte(0x0a)
                     }
                     partial.output = out.bytes
                     return partial
@@ -75,69 +82,5 @@ public enum RateRun {
             unlink(temporary)
             throw error
         }
-    }
-}
-
-/// Byte-level CSV formatting for the hot output paths (no `String` per value), into a
-/// `ByteWriter`: one capacity check per field instead of a uniqueness and capacity check per byte.
-enum CSVBytes {
-    /// Appends the field with minimal quoting: quoted only when it holds `,` `"` CR or LF.
-    @inline(__always)
-    static func appendField(_ bytes: UnsafeRawBufferPointer, to out: inout ByteWriter) {
-        guard bytes.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d }) else {
-            out.raw(bytes)
-            return
-        }
-        out.byte(0x22)
-        for byte in bytes {
-            out.byte(byte)
-            if byte == 0x22 { out.byte(0x22) }
-        }
-        out.byte(0x22)
-    }
-
-    /// A string field (`withContiguousStorageIfAvailable` also covers small strings).
-    @inline(__always)
-    static func appendField(_ text: String, to out: inout ByteWriter) {
-        let written: Void? = text.utf8.withContiguousStorageIfAvailable {
-            appendField(UnsafeRawBufferPointer($0), to: &out)
-        }
-        if written == nil { Array(text.utf8).withUnsafeBytes { appendField($0, to: &out) } }
-    }
-
-    @inline(__always)
-    static func appendInteger(_ value: Int64, to out: inout ByteWriter) {
-        if value < 0 { out.byte(0x2d) }
-        appendDigits(value.magnitude, minimumCount: 1, to: &out)
-    }
-
-    /// `value` in decimal, left-padded with zeros to `minimumCount` digits.
-    @inline(__always)
-    static func appendDigits(_ value: UInt64, minimumCount: Int, to out: inout ByteWriter) {
-        // Written backwards into 24 bytes (a UInt64 has at most 20 digits), then copied once.
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var magnitude = value
-            var start = buffer.count
-            repeat {
-                start -= 1
-                buffer[start] = UInt8(truncatingIfNeeded: magnitude % 10) &+ 48
-                magnitude /= 10
-            } while magnitude > 0 || buffer.count - start < minimumCount
-            out.raw(UnsafeRawBufferPointer(rebasing: buffer[start...]))
-        }
-    }
-
-    /// An amount already rounded to `precision`, written with exactly its digits.
-    @inline(__always)
-    static func appendAmount(_ amount: Money, _ precision: AmountPrecision, to out: inout ByteWriter) {
-        if amount.micros < 0 { out.byte(0x2d) }
-        let magnitude = amount.micros.magnitude
-        appendDigits(magnitude / UInt64(Money.scale), minimumCount: 1, to: &out)
-        guard precision.fractionDigits > 0 else { return }
-        out.byte(0x2e)
-        var fraction = magnitude % UInt64(Money.scale)
-        for _ in precision.fractionDigits..<6 { fraction /= 10 }
-        appendDigits(fraction, minimumCount: precision.fractionDigits, to: &out)
     }
 }
