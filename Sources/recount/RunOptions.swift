@@ -41,7 +41,9 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         guard threads >= 1, threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
         guard maxRejects >= 0 else { throw ValidationError("--max-rejects must be 0 or more") }
-        guard chunkSize >= 1 else { throw ValidationError("--chunk-size must be at least 1") }
+        guard chunkSize >= 1, chunkSize <= PipelineOptions.maxChunkSize else {
+            throw ValidationError("--chunk-size must be between 1 and \(PipelineOptions.maxChunkSize) (64 MiB)")
+        }
     }
 
     var pipeline: PipelineOptions {

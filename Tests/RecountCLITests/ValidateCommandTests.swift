@@ -84,6 +84,7 @@ private func row(_ id: Int, start: String = "2026-10-05T10:00:00", amount: Strin
         ["validate", "--usage", "a.csv", "--threads", "0"], ["validate", "--usage", "a.csv", "--max-rejects", "-1"],
         ["validate", "--usage", "a.csv", "--threads", "x"], ["validate", "--bogus"],
         ["validate", "--usage", "a.csv", "--chunk-size", "0"],
+        ["validate", "--usage", "a.csv", "--chunk-size", "67108865"],
     ])
     func rejectsBadOptions(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try Recount.parseAsRoot(arguments) }

@@ -3,6 +3,52 @@ import Testing
 
 @testable import RecountCore
 
+/// The audit keeps 24 bits of chunk number and of record number in a record's input order: a
+/// file that would make more chunks, or a chunk that would hold more rows, stops the run with a
+/// message naming the file and what to do — not orders that silently overlap.
+@Suite struct ChunkLimitTests {
+    static func rows(_ count: Int, _ folder: TempFolder) throws -> [InputFile] {
+        var fixture = RejectFixture()
+        for index in 0..<count { fixture.add(RejectFixture.row(index)) }
+        let path = folder.path + "/u.csv"
+        try fixture.text.write(toFile: path, atomically: true, encoding: .utf8)
+        return [InputFile(kind: .usage, path: path)]
+    }
+
+    @Test func moreChunksThanTheLimitStopTheRun() throws {
+        let folder = TempFolder()
+        // 1-byte chunks over 400 rows (~28 KB): several chunks, however the buffers are reused
+        // (chunk boundaries follow buffer sizes; the rows never do), and never more than rows.
+        let files = try Self.rows(400, folder)
+        let path = files[0].path
+        #expect(try collectRows(files, threads: 2, chunkSize: 1).report.files[0].chunks > 2)
+        #expect(try collectRows(files, threads: 2, chunkSize: 1, chunksPerFileLimit: 400).rows.count == 400)
+        #expect(throws: InputError.tooManyChunks(file: path, limit: 2, chunkSize: 1)) {
+            try collectRows(files, threads: 2, chunkSize: 1, chunksPerFileLimit: 2)
+        }
+        #expect(
+            InputError.tooManyChunks(file: path, limit: 2, chunkSize: 1).description
+                == "\(path): more than 2 chunks at --chunk-size 1; use a larger --chunk-size")
+    }
+
+    @Test func moreRowsInAChunkThanTheLimitStopTheRun() throws {
+        let folder = TempFolder()
+        let files = try Self.rows(10, folder)
+        #expect(try collectRows(files, threads: 2, chunkSize: 1 << 20, rowsPerChunkLimit: 10).rows.count == 10)
+        #expect(throws: InputError.tooManyRows(file: files[0].path, limit: 9)) {
+            try collectRows(files, threads: 2, chunkSize: 1 << 20, rowsPerChunkLimit: 9)
+        }
+        #expect(
+            InputError.tooManyRows(file: files[0].path, limit: 9).description
+                == "\(files[0].path): more than 9 rows in one chunk; use a smaller --chunk-size")
+    }
+
+    @Test func chunkSizesAreBounded() {
+        #expect(PipelineOptions(chunkSize: 1 << 40).chunkSize == PipelineOptions.maxChunkSize)
+        #expect(PipelineOptions(chunkSize: 0).chunkSize == 1)
+    }
+}
+
 /// A usage file built row by row, knowing each row's physical line and which rows are malformed.
 struct RejectFixture {
     struct Expected: Equatable {

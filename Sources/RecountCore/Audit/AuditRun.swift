@@ -51,6 +51,8 @@ public enum AuditRun {
         // One --max-rejects budget over the whole run: the stream gets what the small inputs left.
         let limit = configuration.pipeline.maxRejects
         var streamOptions = configuration.pipeline
+        streamOptions.chunksPerFileLimit = RecordOrder.maxChunks
+        streamOptions.rowsPerChunkLimit = RecordOrder.maxRecordsPerChunk
         streamOptions.maxRejects = limit - reference.report.rejects.count
         let chargeJudge = ChargeJudge(
             catalog: catalog, subscriptions: reference.subscriptions, providers: reference.providers)

@@ -84,6 +84,9 @@ public struct PipelineOptions: Sendable {
     /// (about 2 × threads + 2 per file being read) stay a few MB — the audit's memory is then
     /// almost all duplicate index (measured: 4 MiB chunks cost 35 MB more peak at equal speed).
     public static let defaultChunkSize = 1 << 20
+    /// The largest chunk size: buffers (a few per file being read) stay bounded, and a chunk of
+    /// short rows stays far below the audit's 24-bit record number (`rowsPerChunkLimit` checks).
+    public static let maxChunkSize = 64 << 20
 
     public var threads: Int
     public var chunkSize: Int
@@ -93,13 +96,18 @@ public struct PipelineOptions: Sendable {
     public var progress: Bool
     /// The gzip decoder; outputs never depend on it.
     public var inflater: InflateEngine
+    /// Chunks one file may make, and rows one chunk may hold, before the run stops with
+    /// `tooManyChunks` / `tooManyRows`: the audit's input order keeps 24 bits of each, and orders
+    /// that overflowed would silently pick the wrong duplicate originals.
+    public var chunksPerFileLimit = Int.max
+    public var rowsPerChunkLimit = Int.max
 
     public init(
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, chunkSize: Int = defaultChunkSize,
         maxRejects: Int = 0, progress: Bool = false, inflater: InflateEngine = .standard
     ) {
         self.threads = max(1, threads)
-        self.chunkSize = max(1, chunkSize)
+        self.chunkSize = min(max(1, chunkSize), Self.maxChunkSize)
         self.maxRejects = max(0, maxRejects)
         self.progress = progress
         self.inflater = inflater
@@ -238,6 +246,10 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
                 }
                 if consumeFailure == nil {
                     do throws(InputError) {
+                        guard partial.rowsRead <= options.rowsPerChunkLimit else {
+                            throw InputError.tooManyRows(
+                                file: files[position.file].path, limit: options.rowsPerChunkLimit)
+                        }
                         try consume(position, partial)
                     } catch {
                         consumeFailure = error
@@ -378,6 +390,10 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
                 }
                 let buffer = pool.removeLast()
                 guard try chunker.fill(buffer) else { break }
+                guard sequence < options.chunksPerFileLimit else {
+                    throw InputError.tooManyChunks(
+                        file: file.path, limit: options.chunksPerFileLimit, chunkSize: options.chunkSize)
+                }
                 monitor.lock()
                 jobs.append(ChunkJob(position: position, layout: layout, buffer: buffer))
                 bufferHomes[ObjectIdentifier(buffer)] = returned

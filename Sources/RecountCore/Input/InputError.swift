@@ -13,6 +13,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
     case malformedRow(file: String, line: Int, reason: String)
     case tooManyRejects(file: String, line: Int, reason: String, limit: Int)
     case notFound(path: String)
+    case tooManyChunks(file: String, limit: Int, chunkSize: Int)
+    case tooManyRows(file: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +39,10 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
         case .tooManyRejects(let file, let line, let reason, let limit):
             return "\(file):\(line): \(reason) (reject \(limit + 1) exceeds --max-rejects \(limit))"
         case .notFound(let path): return "\(path): no such file or folder"
+        case .tooManyChunks(let file, let limit, let chunkSize):
+            return "\(file): more than \(limit) chunks at --chunk-size \(chunkSize); use a larger --chunk-size"
+        case .tooManyRows(let file, let limit):
+            return "\(file): more than \(limit) rows in one chunk; use a smaller --chunk-size"
         }
     }
 }

@@ -386,7 +386,8 @@ extension InputError {
         case .cannotOpen(let file, _), .readFailed(let file, _), .corruptGzip(let file, _, _),
             .truncatedGzip(let file, _), .trailingGarbage(let file, _), .emptyFile(let file),
             .missingColumns(let file, _), .duplicateColumn(let file, _), .malformedHeader(let file, _),
-            .recordTooLong(let file, _, _), .malformedRow(let file, _, _), .tooManyRejects(let file, _, _, _):
+            .recordTooLong(let file, _, _), .malformedRow(let file, _, _), .tooManyRejects(let file, _, _, _),
+            .tooManyChunks(let file, _, _), .tooManyRows(let file, _):
             return file
         case .notFound(let path): return path
         }
@@ -411,11 +412,15 @@ struct CollectingPartial: ChunkPartial {
 
 /// Runs `files` through `ChunkPipeline` (ordered) with workers that keep every well-formed
 /// row's fields; returns them in input order with file lines, and the report.
-func collectRows(_ files: [InputFile], threads: Int, chunkSize: Int, maxRejects: Int = 0) throws(InputError)
-    -> (rows: [CollectedRow], report: PipelineReport)
-{
+func collectRows(
+    _ files: [InputFile], threads: Int, chunkSize: Int, maxRejects: Int = 0, chunksPerFileLimit: Int = .max,
+    rowsPerChunkLimit: Int = .max
+) throws(InputError) -> (rows: [CollectedRow], report: PipelineReport) {
+    var options = PipelineOptions(threads: threads, chunkSize: chunkSize, maxRejects: maxRejects)
+    options.chunksPerFileLimit = chunksPerFileLimit
+    options.rowsPerChunkLimit = rowsPerChunkLimit
     let pipeline = ChunkPipeline<CollectingPartial>(
-        files: files, options: PipelineOptions(threads: threads, chunkSize: chunkSize, maxRejects: maxRejects),
+        files: files, options: options,
         layout: { (file, header, _) throws(InputError) in
             try ColumnLayout(kind: file.kind, header: header, file: file.path)
         },
