@@ -419,7 +419,6 @@ struct EntryArena: @unchecked Sendable {
 struct SlotTable {
     private var slots: UnsafeMutablePointer<UInt64>
     private let capacityBits: Int
-    private static let referenceBits: UInt64 = 36
 
     /// `capacityBits` in 4…28: the bucket is taken from the 28 tag bits.
     init(capacityBits: Int) {
@@ -452,7 +451,7 @@ struct SlotTable {
                     slots[index] = value &+ 1
                     break
                 }
-                if (slot ^ value) &>> Self.referenceBits == 0,
+                if (slot ^ value) &>> KeyPartitions.referenceBits == 0,
                     match(index, Int(truncatingIfNeeded: slot & KeyPartitions.referenceMask) &- 1, value)
                 {
                     break

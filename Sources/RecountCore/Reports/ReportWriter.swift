@@ -69,12 +69,12 @@ public enum ReportWriter {
                 + "overcharge,refund,detail\n").utf8)
         var deflaters: [IsalDeflater] = []
         for _ in 0..<window { deflaters.append(try IsalDeflater(level: 1, path: path)) }
+        let work = SliceWork(deflaters: deflaters)
         let slices = Array(stride(from: 0, to: max(findings.count, 1), by: sliceSize))
         var first = 0
         while first < slices.count {
             let batch = Array(slices[first..<min(slices.count, first + window)])
             let members = TaskSlots<Result<[UInt8], OutputError>?>(count: batch.count, repeating: nil)
-            let work = SliceWork(deflaters: deflaters)
             DispatchQueue.concurrentPerform(iterations: batch.count) { index in
                 let start = batch[index]
                 var out = ByteWriter(capacity: sliceSize * 128)
