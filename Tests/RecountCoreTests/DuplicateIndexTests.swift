@@ -260,4 +260,35 @@ import Testing
         let decoded = try JSONDecoder().decode(UsageKeyBatch.self, from: JSONEncoder().encode(grown))
         #expect(decoded == grown)
     }
+
+    /// Partitions span several 2 MiB slabs (262,144 values each): every value comes back in
+    /// its partition in insertion order, and after `release()` the
+    /// partitions are empty and take values again.
+    @Test func partitionsKeepEveryValueAcrossSlabs() {
+        var keys = KeyPartitions()
+        defer { keys.deallocate() }
+        var expected = Array(repeating: [UInt64](), count: KeyPartitions.count)
+        var state: UInt64 = 7
+        for reference in 0..<600_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            // Skewed: half the values in partition 0, so its list crosses slabs on its own.
+            let hash = reference % 2 == 0 ? state >> 8 : state
+            keys.append(hash: hash, reference: reference)
+            let tag = (hash << 8) >> 36
+            expected[Int(hash >> 56)].append(tag << 36 | UInt64(reference))
+        }
+        #expect(keys.bytes > 2 * HugePageMemory.hugePage)
+        for partition in 0..<KeyPartitions.count {
+            var seen: [UInt64] = []
+            keys.forEachBlock(partition) { seen.append(contentsOf: $0) }
+            #expect(seen == expected[partition], "partition \(partition)")
+            #expect(keys.count(partition) == expected[partition].count)
+        }
+        keys.release()
+        #expect((0..<KeyPartitions.count).allSatisfy { keys.count($0) == 0 })
+        keys.append(hash: 5 << 56, reference: 42)
+        var after: [UInt64] = []
+        keys.forEachBlock(5) { after.append(contentsOf: $0) }
+        #expect(after == [42])
+    }
 }
