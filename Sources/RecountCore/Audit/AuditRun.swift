@@ -286,6 +286,7 @@ public enum AuditRun {
             if side == 0 {
                 // Room for the duplicates' findings too: they are appended to this array.
                 findings.reserveCapacity(total)
+                HugePageMemory.advise(reserved: &findings)
                 for index in tentative.chunks.indices {
                     tentative.chunks[index].withUnsafeMutableBufferPointer { chunk in
                         for slot in chunk.indices where marks[chunk[slot].order] == nil || chunk[slot].kind != .usage {
@@ -296,6 +297,7 @@ public enum AuditRun {
                 }
             } else {
                 findings.reserveCapacity(marks.count)
+                HugePageMemory.advise(reserved: &findings)
                 for (order, mark) in marks {
                     let finding = finished.index.withKey(of: order) { key in
                         Finding(
