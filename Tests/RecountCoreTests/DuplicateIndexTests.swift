@@ -55,8 +55,10 @@ import Testing
         return chunks
     }
 
-    static func batch(_ rows: [Row], bytes: Int = 4096) -> UsageKeyBatch {
-        var batch = UsageKeyBatchBuilder(bytes: bytes)
+    static func batch(
+        _ rows: [Row], source: EntryBlockSource = EntryBlockSource(), expectedRecords: Int = 64
+    ) -> UsageKeyBatch {
+        var batch = UsageKeyBatchBuilder(source: source, expectedRecords: expectedRecords)
         for row in rows {
             row.id.utf8CString.withUnsafeBytes { id in
                 row.account.utf8CString.withUnsafeBytes { account in
@@ -132,8 +134,9 @@ import Testing
         let index = DuplicateIndex()
         for chunk in chunks.reversed() {
             let built = Self.batch(chunk)
+            let packed = built.packed
             let batch = UsageKeyBatch(
-                chunkOrder: built.chunkOrder, bytes: Array(built.bytes), offsets: Array(built.offsets),
+                chunkOrder: built.chunkOrder, bytes: packed.bytes, offsets: packed.offsets,
                 recordIDHashes: built.recordIDHashes.map { _ in 0xDEAD_BEEF_0000_0001 },
                 contentHashes: built.contentHashes.map { $0 == 0 ? 0 : 0xDEAD_BEEF_0000_0001 })
             index.insert(batch)
@@ -145,54 +148,48 @@ import Testing
         }
     }
 
-    /// Entries keep only their record index; the arena gives back the full order from the batch
-    /// it came in, also for batches larger than its 16 MiB blocks (placed in several pieces) and
-    /// batches that start in one block and end in the next; and every entry's bytes arrive whole.
+    /// Entries keep only their record index; the arena gives back the full order from the run
+    /// they came in, also when two workers fill blocks at once (runs arrive out of address
+    /// order), when a chunk's entries start in one block and end in the next, and when an entry
+    /// is larger than a block; and every entry's bytes arrive whole.
     @Test func arenaOrdersAcrossBatchesAndBlocks() {
         var arena = EntryArena()
         defer { arena.release() }
-        var expected: [(reference: Int, order: UInt64, entry: [UInt8])] = []
-        var splitBatches = 0
-        // 300 entries of ~80 KB (a 24 MB batch), then batches of ~4 MB, ~20 bytes a record.
-        let plans: [(ChunkPosition, records: Int, idLength: Int)] = [
-            (ChunkPosition(file: 0, sequence: 0), 300, 40_000), (ChunkPosition(file: 0, sequence: 1), 100, 20_000),
-            (ChunkPosition(file: 3, sequence: 7), 300, 40_000), (ChunkPosition(file: 3, sequence: 8), 500, 1),
-            (ChunkPosition(file: 3, sequence: 9), 200, 40_000),
-        ]
-        for (position, records, idLength) in plans {
-            let chunkOrder = RecordOrder.make(position, record: 0)
-            let id = [UInt8](repeating: UInt8(ascii: "x"), count: idLength)
-            var writer = ByteWriter()
-            var offsets: [UInt32] = []
-            var entries: [[UInt8]] = []
-            for record in 0..<records {
-                offsets.append(UInt32(writer.count))
-                id.withUnsafeBytes { id in
-                    let usage = UsageRecord(
-                        recordID: id, account: id, plan: UnsafeRawBufferPointer(start: nil, count: 0),
-                        destination: UnsafeRawBufferPointer(start: nil, count: 0), service: .voice, start: 0,
-                        durationSeconds: Int64(record), volumeBytes: 0, billedQuantity: 1, billedAmount: .zero,
-                        cycle: 202610)
-                    UsageKey.write(usage, order: chunkOrder | UInt64(record), into: &writer)
-                }
-                entries.append(Array(UnsafeRawBufferPointer(rebasing: writer.written[Int(offsets.last!)...])))
+        // Two workers with 64 KiB blocks; ids of ~2 KB, so a block holds ~30 entries.
+        let workers = [EntryBlockSource(blockSize: 1 << 16), EntryBlockSource(blockSize: 1 << 16)]
+        var batches: [UsageKeyBatch] = []
+        var rowsByOrder: [UInt64: Row] = [:]
+        for sequence in 0..<40 {
+            let position = ChunkPosition(file: sequence % 3, sequence: sequence)
+            let rows = (0..<(5 + sequence % 17)).map { record in
+                // One entry in 50 is larger than a whole block.
+                let length = (sequence * 31 + record) % 50 == 0 ? 70_000 : 1_500 + (record * 37) % 900
+                return Row(
+                    order: RecordOrder.make(position, record: record),
+                    id: String(repeating: "x", count: length) + "\(sequence)-\(record)", account: "A\(record % 4)",
+                    service: .voice, start: Int64(sequence), duration: Int64(record), volume: 0, destination: "86",
+                    billed: Int64(record) * 1_000)
             }
-            arena.beginBatch(chunkOrder: chunkOrder)
-            let runs = offsets.withUnsafeBufferPointer { arena.appendBatch(writer.written, offsets: $0) }
-            #expect(runs.map(\.entries.count).reduce(0, +) == records)
-            if runs.count > 1 { splitBatches += 1 }
-            for run in runs {
-                for index in run.entries {
-                    expected.append((Int(offsets[index]) + run.shift, chunkOrder | UInt64(index), entries[index]))
-                }
+            for row in rows { rowsByOrder[row.order] = row }
+            batches.append(Self.batch(rows, source: workers[sequence % 2]))
+        }
+        #expect(batches.filter { $0.runs.count > 1 }.count >= 5)
+        var references: [(reference: Int, order: UInt64)] = []
+        var generator = SeededGenerator(state: 5)
+        for batch in batches.shuffled(using: &generator) {
+            arena.add(batch) { index, reference in
+                references.append((reference, batch.chunkOrder | UInt64(index)))
             }
         }
-        #expect(arena.bytesUsed > 4 * EntryArena.blockSize)
-        #expect(splitBatches >= 3)  // the 24 MB batches, and one that crosses into a new block
-        for (reference, order, entry) in expected {
+        arena.seal()
+        #expect(references.count == rowsByOrder.count)
+        #expect(arena.bytesUsed == batches.reduce(0) { $0 + $1.packed.bytes.count })
+        for (reference, order) in references {
             #expect(arena.order(reference) == order)
-            let stored = UnsafeRawBufferPointer(start: arena.pointer(reference), count: entry.count)
-            #expect(Array(stored) == entry)
+            let key = UsageKey.read(arena.pointer(reference), chunkOrder: order & ~RecordOrder.recordMask)
+            #expect(key.order == order)
+            #expect(key.recordID == Array(rowsByOrder[order]!.id.utf8))
+            #expect(key.billedAmount == Money(micros: rowsByOrder[order]!.billed))
         }
     }
 
@@ -234,8 +231,9 @@ import Testing
         #expect(index.records == 5_000)
     }
 
-    /// A builder that grows its buffers (sized for a 0-byte chunk) gives the batch one sized
-    /// for the whole chunk gives, and each entry reads back as its record.
+    /// A builder that grows its arrays (sized for no records) gives the batch one sized for the
+    /// whole chunk gives, so does one whose entries spill over many small blocks, and so does
+    /// the batch's JSON form; each entry reads back as its record.
     @Test func builderGrowthKeepsEveryEntry() throws {
         let rows = (0..<3_000).map { index in
             Row(
@@ -243,13 +241,18 @@ import Testing
                 account: "A\(index % 13)", service: index % 3 == 0 ? .sms : .voice, start: Int64(index) * 61,
                 duration: Int64(index % 300), volume: 0, destination: "8613\(index)", billed: Int64(index) * 1000)
         }
-        let grown = Self.batch(rows, bytes: 0)
-        let sized = Self.batch(rows, bytes: 1 << 20)
+        let grown = Self.batch(rows, expectedRecords: 0)
+        let sized = Self.batch(rows, expectedRecords: rows.count)
+        let spilled = Self.batch(rows, source: EntryBlockSource(blockSize: 4096))
         #expect(grown == sized)
+        #expect(spilled == sized)
+        #expect(spilled.runs.count > 10 && sized.runs.count == 1)
         #expect(grown.offsets.count == rows.count)
-        let raw = grown.bytes
+        let packed = grown.packed
         for (index, row) in rows.enumerated() {
-            let key = UsageKey.read(raw.baseAddress! + Int(grown.offsets[index]), chunkOrder: grown.chunkOrder)
+            let key = packed.bytes.withUnsafeBytes {
+                UsageKey.read($0.baseAddress! + Int(packed.offsets[index]), chunkOrder: grown.chunkOrder)
+            }
             #expect(key.order == row.order)
             #expect(key.recordID == Array(row.id.utf8))
             #expect(key.start == row.start)
@@ -257,8 +260,14 @@ import Testing
             #expect((grown.contentHashes[index] == 0) == (row.service == .sms))
         }
         // A batch read back from its JSON form is the same batch.
-        let decoded = try JSONDecoder().decode(UsageKeyBatch.self, from: JSONEncoder().encode(grown))
+        let decoded = try JSONDecoder().decode(UsageKeyBatch.self, from: JSONEncoder().encode(spilled))
         #expect(decoded == grown)
+        // A decoded batch whose offsets are not ascending is refused, not misread.
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(grown)) as! [String: Any]
+        json["offsets"] = (json["offsets"] as! [Int]).reversed() as [Int]
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(UsageKeyBatch.self, from: JSONSerialization.data(withJSONObject: json))
+        }
     }
 
     /// Partitions span several 2 MiB slabs (262,144 values each): every value comes back in

@@ -63,11 +63,13 @@ public enum AuditRun {
             files: streamPlaces.map { files[$0] }, options: streamOptions,
             makeWorker: {
                 let reader = RowReader()
+                // This worker's entry blocks: its chunks' keys are written straight into them.
+                let entryBlocks = EntryBlockSource()
                 return { job in
                     var partial = AuditPartial(kind: job.layout.kind)
                     switch job.layout.kind {
                     case .usage:
-                        partial.lineCount = auditUsage(job, reader, judge, timezone, &partial)
+                        partial.lineCount = auditUsage(job, reader, entryBlocks, judge, timezone, &partial)
                     case .charge:
                         partial.lineCount = auditCharges(job, reader, chargeJudge, timezone, &partial)
                     case .subscription, .provider:
@@ -215,10 +217,12 @@ public enum AuditRun {
 
     /// Audits one usage chunk; returns its line count.
     private static func auditUsage(
-        _ job: ChunkJob, _ reader: RowReader, _ judge: UsageJudge, _ timezone: Int64, _ partial: inout AuditPartial
+        _ job: ChunkJob, _ reader: RowReader, _ entryBlocks: EntryBlockSource, _ judge: UsageJudge, _ timezone: Int64,
+        _ partial: inout AuditPartial
     ) -> Int {
         let decoder = UsageDecoder(layout: job.layout, timezoneOffset: timezone)
-        var keys = UsageKeyBatchBuilder(bytes: job.bytes.count)
+        // A usage row is at least ~64 bytes: room for every record of a typical chunk.
+        var keys = UsageKeyBatchBuilder(source: entryBlocks, expectedRecords: job.bytes.count / 64)
         var findings: [Finding] = []
         var recordIndex = 0
         let lines = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {

@@ -1,7 +1,7 @@
 /// Appends bytes, LEB128 varints and packed text to a growable buffer; `ByteReader` reads them
-/// back. Holds the duplicate index's per-record entries (written through a `ByteCursor` after
-/// one capacity check per record) and formatted report rows (one check per field), where
-/// `[UInt8].append` paid a uniqueness and capacity check per byte. Owns its memory
+/// back. Holds formatted report rows (one capacity check per field), where `[UInt8].append`
+/// paid a uniqueness and capacity check per byte. (The duplicate index's entries are written
+/// with the same `ByteCursor` straight into their `EntryBlock`.) Owns its memory
 /// (noncopyable, freed in deinit).
 /// Positions use wrapping arithmetic (`&+`): they are bounded by the allocation, so the
 /// overflow checks could never fire, and they were a measurable share of the key building.
@@ -16,16 +16,6 @@ struct ByteWriter: ~Copyable {
     }
 
     deinit { base.deallocate() }
-
-    /// Gives the buffer (and the bytes written) to the caller, who frees it with `deallocate()`;
-    /// the writer keeps a fresh, empty one.
-    mutating func handOver() -> (base: UnsafeMutableRawPointer, count: Int) {
-        let taken = (base, count)
-        capacity = 64
-        base = .allocate(byteCount: capacity, alignment: 16)
-        count = 0
-        return taken
-    }
 
     /// A copy of the bytes written so far.
     var bytes: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }

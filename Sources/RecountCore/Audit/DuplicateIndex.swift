@@ -63,6 +63,7 @@ final class DuplicateIndex {
         guard !finished else { return }
         finished = true
         referenceBytes = state.recordIDs.bytes + state.contents.bytes
+        stored!.arena.seal()
         finishedMarks = state.resolve()
     }
 
@@ -84,18 +85,12 @@ final class DuplicateIndex {
         }
 
         mutating func insert(_ batch: UsageKeyBatch) {
-            arena.beginBatch(chunkOrder: batch.chunkOrder)
-            let offsets = batch.offsets
             let recordIDHashes = batch.recordIDHashes
             let contentHashes = batch.contentHashes
-            let runs = arena.appendBatch(batch.bytes, offsets: offsets)
-            for run in runs {
-                for index in run.entries {
-                    let reference = Int(offsets[index]) + run.shift
-                    recordIDs.append(hash: recordIDHashes[index], reference: reference)
-                    let content = contentHashes[index]
-                    if content != 0 { contents.append(hash: content, reference: reference) }
-                }
+            arena.add(batch) { index, reference in
+                recordIDs.append(hash: recordIDHashes[index], reference: reference)
+                let content = contentHashes[index]
+                if content != 0 { contents.append(hash: content, reference: reference) }
             }
         }
 
@@ -299,57 +294,69 @@ enum Bytes {
     }
 }
 
-/// Append-only storage for index entries in 16 MiB blocks (an entry larger than that gets a
-/// block of its own): nothing ever moves, so a reference (block << 24 | offset) stays valid,
-/// and growth never copies. The block table is a raw buffer,
-/// so copying the arena (as the probe closures do) costs no reference counting.
+/// The index's entries: the blocks the workers wrote them into (`EntryBlock`, 16 MiB; an entry
+/// larger than that has one of its own), numbered as they first arrive. A reference is
+/// (block number << 24 | offset); nothing moves, so it stays valid. `pointer` reads a raw
+/// table of the blocks' memory, not the `EntryBlock` objects (no reference counting per probe).
 /// `@unchecked Sendable`: shared across threads only read-only, while `finish()` resolves.
 struct EntryArena: @unchecked Sendable {
     static let blockBits = 24
     static let blockSize = 1 << blockBits
     private var blocks: UnsafeMutablePointer<UnsafeMutableRawPointer>
-    /// Each block's size: `blockSize`, or more for a block holding one larger entry.
-    private var blockByteCounts: UnsafeMutablePointer<Int>
     private var blockCount = 0
     private var blockCapacity = 64
-    private var used = blockSize
+    /// Keeps the blocks alive, and gives each its number.
+    private var owners: [EntryBlock] = []
+    private var numbers: [ObjectIdentifier: Int] = [:]
     private(set) var bytesUsed = 0
 
-    /// Where each batch's entries start (arena references only grow) and its chunk's order bits:
-    /// entries keep only their record index, so 2–3 bytes of order per record are stored once per batch.
+    /// Where each batch's run of entries starts and its chunk's order bits: entries keep only
+    /// their record index, so 2–3 bytes of order per record are stored once per run. Sorted
+    /// by `seal()` (runs arrive in any order), before `order` is asked.
     private var segmentStarts: UnsafeMutablePointer<Int>
     private var segmentOrders: UnsafeMutablePointer<UInt64>
     private var segmentCount = 0
     private var segmentCapacity = 256
-    private var batchOrder: UInt64 = 0
-    private var batchPending = false
+    private var sealed = false
 
     init() {
         blocks = .allocate(capacity: blockCapacity)
-        blockByteCounts = .allocate(capacity: blockCapacity)
         segmentStarts = .allocate(capacity: segmentCapacity)
         segmentOrders = .allocate(capacity: segmentCapacity)
     }
 
-    /// The entries appended next belong to the chunk with these order bits.
-    mutating func beginBatch(chunkOrder: UInt64) {
-        batchOrder = chunkOrder
-        batchPending = true
-    }
-
-    /// The full input order of the entry at `reference`.
-    func order(_ reference: Int) -> UInt64 {
-        // The last segment starting at or before the reference.
-        var low = 0
-        var high = segmentCount
-        while high - low > 1 {
-            let middle = (low + high) / 2
-            if segmentStarts[middle] <= reference { low = middle } else { high = middle }
+    /// Takes in a batch's entries where they lie; calls `body(entry, reference)` for each, in order.
+    mutating func add(_ batch: UsageKeyBatch, _ body: (Int, Int) -> Void) {
+        precondition(!sealed, "EntryArena.add after seal()")
+        let runs = batch.runs
+        let offsets = batch.offsets
+        for (number, run) in runs.enumerated() {
+            let blockBase = self.number(of: run.block) << Self.blockBits
+            addSegment(blockBase | run.start, order: batch.chunkOrder)
+            bytesUsed += run.end - run.start
+            let last = number + 1 < runs.count ? runs[number + 1].firstEntry : batch.count
+            for index in run.firstEntry..<last { body(index, blockBase | Int(offsets[index])) }
         }
-        return segmentOrders[low] | ranges(reference).record
     }
 
-    private mutating func addSegment(_ start: Int) {
+    /// The block's number, given on first sight.
+    private mutating func number(of block: EntryBlock) -> Int {
+        if let number = numbers[ObjectIdentifier(block)] { return number }
+        if blockCount == blockCapacity {
+            let grown = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: blockCapacity * 2)
+            grown.moveInitialize(from: blocks, count: blockCount)
+            blocks.deallocate()
+            blocks = grown
+            blockCapacity *= 2
+        }
+        (blocks + blockCount).initialize(to: block.base)
+        owners.append(block)
+        numbers[ObjectIdentifier(block)] = blockCount
+        blockCount += 1
+        return blockCount - 1
+    }
+
+    private mutating func addSegment(_ start: Int, order: UInt64) {
         if segmentCount == segmentCapacity {
             let starts = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity * 2)
             starts.moveInitialize(from: segmentStarts, count: segmentCount)
@@ -362,79 +369,32 @@ struct EntryArena: @unchecked Sendable {
             segmentCapacity *= 2
         }
         segmentStarts[segmentCount] = start
-        segmentOrders[segmentCount] = batchOrder
+        segmentOrders[segmentCount] = order
         segmentCount += 1
     }
 
-    /// Entries of a batch placed in one piece: entry `k` of `entries` is at reference
-    /// `offsets[k] + shift`.
-    struct Run {
-        var entries: Range<Int>
-        var shift: Int
+    /// Sorts the runs by where they start (references are not allocated in arrival order: two
+    /// workers fill two blocks at once); nothing is added afterwards.
+    mutating func seal() {
+        guard !sealed else { return }
+        sealed = true
+        let sorted = (0..<segmentCount).map { (segmentStarts[$0], segmentOrders[$0]) }.sorted { $0.0 < $1.0 }
+        for (index, segment) in sorted.enumerated() {
+            segmentStarts[index] = segment.0
+            segmentOrders[index] = segment.1
+        }
     }
 
-    /// Appends a batch's entries — `bytes`, entry `k` starting at `offsets[k]` — with one copy
-    /// per block they land in (usually one), not one per entry; says where each entry went.
-    mutating func appendBatch(_ bytes: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>) -> [Run] {
-        func end(_ entry: Int) -> Int { entry + 1 < offsets.count ? Int(offsets[entry + 1]) : bytes.count }
-        var runs: [Run] = []
-        var first = 0
-        while first < offsets.count {
-            let start = Int(offsets[first])
-            let room = Self.blockSize - used
-            // The entries from `first` that fit in the current block: usually all of them.
-            var last = offsets.count
-            if bytes.count - start > room {
-                var low = first
-                var high = offsets.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if end(middle) - start <= room { low = middle + 1 } else { high = middle }
-                }
-                last = low
-            }
-            if last == first {
-                let size = end(first) - start
-                if size <= Self.blockSize {
-                    startBlock()
-                    continue
-                }
-                // An entry larger than a block (a field of many megabytes): a block of its own,
-                // full after it, so the reference is still (block, offset 0).
-                startBlock(byteCount: size)
-                last = first + 1
-            }
-            let count = end(last - 1) - start
-            let reference = (blockCount - 1) << Self.blockBits | used
-            if batchPending {
-                addSegment(reference)
-                batchPending = false
-            }
-            (blocks[blockCount - 1] + used).copyMemory(from: bytes.baseAddress! + start, byteCount: count)
-            used = min(used + count, Self.blockSize)
-            bytesUsed += count
-            runs.append(Run(entries: first..<last, shift: reference - start))
-            first = last
+    /// The full input order of the entry at `reference` (after `seal()`).
+    func order(_ reference: Int) -> UInt64 {
+        // The last run starting at or before the reference: runs never overlap.
+        var low = 0
+        var high = segmentCount
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if segmentStarts[middle] <= reference { low = middle } else { high = middle }
         }
-        return runs
-    }
-
-    private mutating func startBlock(byteCount: Int = blockSize) {
-        if blockCount == blockCapacity {
-            func grown<T>(_ old: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<T> {
-                let new = UnsafeMutablePointer<T>.allocate(capacity: blockCapacity * 2)
-                new.moveInitialize(from: old, count: blockCount)
-                old.deallocate()
-                return new
-            }
-            blocks = grown(blocks)
-            blockByteCounts = grown(blockByteCounts)
-            blockCapacity *= 2
-        }
-        (blocks + blockCount).initialize(to: HugePageMemory.allocate(byteCount: byteCount))
-        (blockByteCounts + blockCount).initialize(to: byteCount)
-        blockCount += 1
-        used = 0
+        return segmentOrders[low] | ranges(reference).record
     }
 
     @inline(__always)
@@ -445,10 +405,9 @@ struct EntryArena: @unchecked Sendable {
     @inline(__always)
     func ranges(_ reference: Int) -> UsageKey.Ranges { UsageKey.ranges(pointer(reference)) }
 
+    /// Frees the tables; the blocks go with the last batch or arena holding them.
     func release() {
-        for index in 0..<blockCount { HugePageMemory.deallocate(blocks[index], byteCount: blockByteCounts[index]) }
         blocks.deallocate()
-        blockByteCounts.deallocate()
         segmentStarts.deallocate()
         segmentOrders.deallocate()
     }

@@ -24,37 +24,49 @@ struct UsageKey {
     static let startEpoch: Int64 = 1_577_836_800  // 2020-01-01T00:00:00Z
     static let cycleBase: Int64 = 202_000
 
-    /// Writes the entry; returns where its two keys start and where the content key ends, so
-    /// the caller can hash them without parsing the entry again.
-    @discardableResult
+    /// Bytes `write` may take for this record at most: 8 varints, the three texts' bounds and
+    /// the service byte.
     @inline(__always)
-    static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter)
-        -> (recordID: Int, content: Int, contentEnd: Int)
+    static func bound(_ record: UsageRecord) -> Int {
+        81 + ByteCursor.packedTextBound(record.recordID.count) + ByteCursor.packedTextBound(record.account.count)
+            + ByteCursor.digitsBound(record.destination.count)
+    }
+
+    /// Writes the entry at `start`, which has room for `bound(record)` bytes; returns where its
+    /// two keys start, where the content key ends and where the entry ends (offsets from
+    /// `start`), so the caller can hash the keys without parsing the entry again.
+    @inline(__always)
+    static func write(_ record: UsageRecord, order: UInt64, at start: UnsafeMutableRawPointer)
+        -> (recordID: Int, content: Int, contentEnd: Int, end: Int)
     {
-        // One capacity check for the whole entry: its worst case is 8 varints, the three texts'
-        // bounds and the service byte.
-        writer.reserve(
-            81 + ByteCursor.packedTextBound(record.recordID.count) + ByteCursor.packedTextBound(record.account.count)
-                + ByteCursor.digitsBound(record.destination.count))
-        let origin = writer.count
-        let first = writer.cursor
-        var cursor = first
+        var cursor = ByteCursor(start)
         cursor.varint(order & RecordOrder.recordMask)
-        let recordID = origin &+ first.next.distance(to: cursor.next)
+        let recordID = start.distance(to: cursor.next)
         cursor.packedText(record.recordID)
-        let content = origin &+ first.next.distance(to: cursor.next)
+        let content = start.distance(to: cursor.next)
         cursor.packedText(record.account)
         cursor.digits(record.destination)
         cursor.byte(record.service.rawValue)
         cursor.signed(record.start &- startEpoch)
         cursor.varint(UInt64(record.durationSeconds))
         cursor.varint(UInt64(record.volumeBytes))
-        let contentEnd = origin &+ first.next.distance(to: cursor.next)
+        let contentEnd = start.distance(to: cursor.next)
         writeAmount(record.billedAmount, into: &cursor)
         cursor.varint(UInt64(record.billedQuantity))
         cursor.signed(Int64(record.cycle) &- cycleBase)
-        writer.commit(cursor)
-        return (recordID, content, contentEnd)
+        return (recordID, content, contentEnd, start.distance(to: cursor.next))
+    }
+
+    /// `write` at the end of a growable buffer.
+    @discardableResult
+    static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter)
+        -> (recordID: Int, content: Int, contentEnd: Int)
+    {
+        writer.reserve(bound(record))
+        let origin = writer.count
+        let at = write(record, order: order, at: writer.base + origin)
+        writer.commit(ByteCursor(writer.base + origin + at.end))
+        return (origin + at.recordID, origin + at.content, origin + at.contentEnd)
     }
 
     /// The entry at `base`, whose chunk's order bits are `chunkOrder`.
@@ -154,14 +166,58 @@ enum RecordOrder {
     }
 }
 
+/// A block of index entries. A worker's builder writes the entries of chunk after chunk into
+/// it, and the duplicate index keeps it: entries are written once, where they stay, instead of
+/// into a buffer per chunk that the index copied (the copy, and the buffers' fresh pages, were
+/// ~4 % of a run's CPU). `@unchecked Sendable`: the builder writes only past every range it has
+/// handed over in a batch, and nothing reads a range before it is handed over.
+final class EntryBlock: @unchecked Sendable {
+    /// 16 MiB: the arena's reference keeps 24 bits of offset in a block.
+    static let standardSize = EntryArena.blockSize
+
+    let base: UnsafeMutableRawPointer
+    let byteCount: Int
+    /// Bytes handed over so far; only the builder writing the block moves it.
+    fileprivate(set) var used = 0
+
+    /// Zeroed memory, in 2 MiB pages when large.
+    init(byteCount: Int) {
+        self.byteCount = max(byteCount, 1)
+        base = HugePageMemory.allocate(byteCount: self.byteCount)
+    }
+
+    deinit { HugePageMemory.deallocate(base, byteCount: byteCount) }
+}
+
+/// One worker's supply of entry blocks: the block being filled passes from one chunk's builder
+/// to the next. Not shared between threads.
+final class EntryBlockSource {
+    /// The size of a new block (smaller only in tests); an entry larger than it gets a block of its own.
+    let blockSize: Int
+    fileprivate var current: EntryBlock?
+
+    init(blockSize: Int = EntryBlock.standardSize) {
+        precondition(blockSize > 0 && blockSize <= EntryBlock.standardSize, "entry block size out of range")
+        self.blockSize = blockSize
+    }
+}
+
 /// The usage keys of one chunk, written by a worker, merged into the index by the coordinator.
 /// Workers also hash the keys, so the serial merge only probes and compares.
 ///
-/// The buffers are the builder's own, handed over without a copy (copying ~55 bytes a record
-/// into arrays, and faulting in the arrays' fresh pages, was ~1.5 % of a run); `Storage` frees
-/// them when the last copy of the batch goes. Immutable once built, so it is `Sendable`.
-/// Codable as plain arrays: a partial written to disk carries its keys.
+/// The entries stay in the blocks the builder wrote them into (`runs`: usually one, two when a
+/// block filled up during the chunk); the per-record arrays are the builder's own, handed over
+/// without a copy. Immutable once built, so it is `Sendable`. Codable as plain arrays (the
+/// entries back to back): a partial written to disk carries its keys.
 struct UsageKeyBatch: Sendable, Codable, Equatable {
+    /// Entries `firstEntry…` (to the next run's first) lie in `block`, within `start..<end`.
+    struct Run: Sendable {
+        let block: EntryBlock
+        let firstEntry: Int
+        let start: Int
+        let end: Int
+    }
+
     /// The order bits of the batch's chunk (file and chunk; record bits 0): every entry is of one chunk.
     var chunkOrder: UInt64 = 0
     private var storage: Storage?
@@ -173,21 +229,36 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
         self.storage = storage
     }
 
-    /// A batch holding copies of these arrays (equal lengths; every offset inside `bytes`).
-    init(chunkOrder: UInt64, bytes: [UInt8], offsets: [UInt32], recordIDHashes: [UInt64], contentHashes: [UInt64]) {
+    /// A batch holding copies of these entries — entry `k` is `bytes[offsets[k]..<offsets[k+1]]`,
+    /// the last to the end; offsets ascending — in blocks of at most `blockSize` (an entry larger
+    /// than that in one of its own), as a builder would have placed them.
+    init(
+        chunkOrder: UInt64, bytes: [UInt8], offsets: [UInt32], recordIDHashes: [UInt64], contentHashes: [UInt64],
+        blockSize: Int = EntryBlock.standardSize
+    ) {
         precondition(recordIDHashes.count == offsets.count && contentHashes.count == offsets.count)
         self.chunkOrder = chunkOrder
-        if !offsets.isEmpty {
-            storage = Storage(
-                bytes: bytes, offsets: offsets, recordIDHashes: recordIDHashes, contentHashes: contentHashes)
+        guard !offsets.isEmpty else { return }
+        let source = EntryBlockSource(blockSize: blockSize)
+        var placed = PlacedEntries(source: source, capacity: offsets.count)
+        bytes.withUnsafeBytes { bytes in
+            for (index, offset) in offsets.enumerated() {
+                let end = index + 1 < offsets.count ? Int(offsets[index + 1]) : bytes.count
+                let entry = UnsafeRawBufferPointer(rebasing: bytes[Int(offset)..<end])
+                let at = placed.room(for: entry.count)
+                if let base = entry.baseAddress { at.copyMemory(from: base, byteCount: entry.count) }
+                placed.commit(entry.count)
+                placed.recordIDHashes[index] = recordIDHashes[index]
+                placed.contentHashes[index] = contentHashes[index]
+            }
         }
+        storage = placed.finish()
     }
 
     var count: Int { storage?.count ?? 0 }
     var isEmpty: Bool { count == 0 }
-    /// Every entry, back to back.
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage?.bytes, count: storage?.byteCount ?? 0) }
-    /// Start offset of each record's entry in `bytes`.
+    var runs: [Run] { storage?.runs ?? [] }
+    /// Where each record's entry starts in its run's block.
     var offsets: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: storage?.offsets, count: count) }
     var recordIDHashes: UnsafeBufferPointer<UInt64> {
         UnsafeBufferPointer(start: storage?.recordIDHashes, count: count)
@@ -195,43 +266,43 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
     /// 0 for records without a content key (SMS).
     var contentHashes: UnsafeBufferPointer<UInt64> { UnsafeBufferPointer(start: storage?.contentHashes, count: count) }
 
-    /// Owns the buffers; `@unchecked Sendable`: nothing writes to them after the builder hands them over.
+    /// Every entry back to back, and where each starts there (a copy: for encoding and tests).
+    var packed: (bytes: [UInt8], offsets: [UInt32]) {
+        var bytes: [UInt8] = []
+        var offsets: [UInt32] = []
+        offsets.reserveCapacity(count)
+        let all = self.offsets
+        let runs = self.runs
+        for (number, run) in runs.enumerated() {
+            let last = number + 1 < runs.count ? runs[number + 1].firstEntry : count
+            let shift = bytes.count - run.start
+            for index in run.firstEntry..<last { offsets.append(UInt32(Int(all[index]) + shift)) }
+            bytes += UnsafeRawBufferPointer(start: run.block.base + run.start, count: run.end - run.start)
+        }
+        return (bytes, offsets)
+    }
+
+    /// Owns the per-record arrays (the entries' blocks are reference counted on their own).
+    /// `@unchecked Sendable`: nothing writes to them after the builder hands them over.
     fileprivate final class Storage: @unchecked Sendable {
-        let bytes: UnsafeMutableRawPointer
-        let byteCount: Int
+        let runs: [Run]
         let offsets: UnsafeMutablePointer<UInt32>
         let recordIDHashes: UnsafeMutablePointer<UInt64>
         let contentHashes: UnsafeMutablePointer<UInt64>
         let count: Int
 
         init(
-            bytes: UnsafeMutableRawPointer, byteCount: Int, offsets: UnsafeMutablePointer<UInt32>,
-            recordIDHashes: UnsafeMutablePointer<UInt64>, contentHashes: UnsafeMutablePointer<UInt64>, count: Int
+            runs: [Run], offsets: UnsafeMutablePointer<UInt32>, recordIDHashes: UnsafeMutablePointer<UInt64>,
+            contentHashes: UnsafeMutablePointer<UInt64>, count: Int
         ) {
-            self.bytes = bytes
-            self.byteCount = byteCount
+            self.runs = runs
             self.offsets = offsets
             self.recordIDHashes = recordIDHashes
             self.contentHashes = contentHashes
             self.count = count
         }
 
-        /// Copies of arrays (a decoded batch).
-        convenience init(bytes: [UInt8], offsets: [UInt32], recordIDHashes: [UInt64], contentHashes: [UInt64]) {
-            func copy<T>(_ array: [T]) -> UnsafeMutablePointer<T> {
-                let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
-                _ = UnsafeMutableBufferPointer(start: pointer, count: array.count).initialize(from: array)
-                return pointer
-            }
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-            bytes.withUnsafeBytes { if let base = $0.baseAddress { raw.copyMemory(from: base, byteCount: $0.count) } }
-            self.init(
-                bytes: raw, byteCount: bytes.count, offsets: copy(offsets), recordIDHashes: copy(recordIDHashes),
-                contentHashes: copy(contentHashes), count: offsets.count)
-        }
-
         deinit {
-            bytes.deallocate()
             offsets.deallocate()
             recordIDHashes.deallocate()
             contentHashes.deallocate()
@@ -250,10 +321,11 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
         let contentHashes = try container.decode([UInt64].self, forKey: .contentHashes)
         let bytes = try container.decode([UInt8].self, forKey: .bytes)
         guard recordIDHashes.count == offsets.count, contentHashes.count == offsets.count,
-            offsets.allSatisfy({ Int($0) < bytes.count })
+            offsets.allSatisfy({ Int($0) < bytes.count }), zip(offsets, offsets.dropFirst()).allSatisfy({ $0 < $1 })
         else {
             throw DecodingError.dataCorruptedError(
-                forKey: .offsets, in: container, debugDescription: "key batch arrays disagree in length or offsets")
+                forKey: .offsets, in: container,
+                debugDescription: "key batch arrays disagree in length, or offsets are not ascending within the bytes")
         }
         self.init(
             chunkOrder: chunkOrder, bytes: bytes, offsets: offsets, recordIDHashes: recordIDHashes,
@@ -262,41 +334,60 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        let packed = self.packed
         try container.encode(chunkOrder, forKey: .chunkOrder)
-        try container.encode(Array(bytes), forKey: .bytes)
-        try container.encode(Array(offsets), forKey: .offsets)
+        try container.encode(packed.bytes, forKey: .bytes)
+        try container.encode(packed.offsets, forKey: .offsets)
         try container.encode(Array(recordIDHashes), forKey: .recordIDHashes)
         try container.encode(Array(contentHashes), forKey: .contentHashes)
     }
 
+    /// Same records, entries and hashes, wherever the entries lie.
     static func == (lhs: UsageKeyBatch, rhs: UsageKeyBatch) -> Bool {
-        lhs.chunkOrder == rhs.chunkOrder && lhs.bytes.elementsEqual(rhs.bytes) && lhs.offsets.elementsEqual(rhs.offsets)
+        let left = lhs.packed
+        let right = rhs.packed
+        return lhs.chunkOrder == rhs.chunkOrder && left.bytes == right.bytes && left.offsets == right.offsets
             && lhs.recordIDHashes.elementsEqual(rhs.recordIDHashes)
             && lhs.contentHashes.elementsEqual(rhs.contentHashes)
     }
 }
 
-/// Builds one chunk's `UsageKeyBatch` in raw buffers: a worker appends every usage record, so
-/// array appends (a uniqueness check and a capacity check each, three arrays per record) were
-/// a measurable share of the key building. `finish()` hands the buffers to the batch as they are.
-struct UsageKeyBatchBuilder: ~Copyable {
-    private var writer: ByteWriter
-    private var chunkOrder: UInt64 = 0
-    private var count = 0
+/// Places one batch's entries in its source's blocks and keeps its per-record arrays: the part
+/// of a builder that does not know what an entry is. Raw buffers, not arrays: a worker appends
+/// every usage record, and array appends (a uniqueness and a capacity check each, three arrays
+/// per record) were a measurable share of the key building.
+private struct PlacedEntries: ~Copyable {
+    private let source: EntryBlockSource
+    /// The block being written, its memory, and the bytes used in it (the block's own `used`
+    /// is set when the run ends: a class property in the loop would be a load and store a record).
+    private var block: EntryBlock
+    private(set) var base: UnsafeMutableRawPointer
+    private var blockEnd: Int
+    private var used: Int
+    private var runs: [UsageKeyBatch.Run] = []
+    private var runFirstEntry = 0
+    private var runStart: Int
+    private(set) var count = 0
     private var capacity: Int
-    private var offsets: UnsafeMutablePointer<UInt32>
-    private var recordIDHashes: UnsafeMutablePointer<UInt64>
-    private var contentHashes: UnsafeMutablePointer<UInt64>
-    /// The buffers went to a batch: the deinit must not free them.
+    private(set) var offsets: UnsafeMutablePointer<UInt32>
+    private(set) var recordIDHashes: UnsafeMutablePointer<UInt64>
+    private(set) var contentHashes: UnsafeMutablePointer<UInt64>
+    /// The arrays went to a batch: the deinit must not free them.
     private var handedOver = false
 
-    /// `bytes`: the chunk's size, a bound on its entries' bytes (an entry is shorter than its row).
-    init(bytes: Int) {
-        writer = ByteWriter(capacity: bytes)
-        capacity = max(64, bytes / 64)
-        offsets = .allocate(capacity: capacity)
-        recordIDHashes = .allocate(capacity: capacity)
-        contentHashes = .allocate(capacity: capacity)
+    init(source: EntryBlockSource, capacity: Int) {
+        self.source = source
+        let block = source.current ?? EntryBlock(byteCount: source.blockSize)
+        source.current = block
+        self.block = block
+        base = block.base
+        blockEnd = block.byteCount
+        used = block.used
+        runStart = block.used
+        self.capacity = max(64, capacity)
+        offsets = .allocate(capacity: self.capacity)
+        recordIDHashes = .allocate(capacity: self.capacity)
+        contentHashes = .allocate(capacity: self.capacity)
     }
 
     deinit {
@@ -306,27 +397,40 @@ struct UsageKeyBatchBuilder: ~Copyable {
         contentHashes.deallocate()
     }
 
-    mutating func append(_ record: UsageRecord, order: UInt64) {
-        if count == 0 { chunkOrder = order & ~RecordOrder.recordMask }
-        precondition(order & ~RecordOrder.recordMask == chunkOrder, "a key batch holds one chunk's records")
+    /// Where the next entry goes, with room for `bound` bytes; its offset is recorded.
+    @inline(__always)
+    mutating func room(for bound: Int) -> UnsafeMutableRawPointer {
+        if blockEnd &- used < bound { nextBlock(bound) }
         if count == capacity { grow() }
-        offsets[count] = UInt32(writer.count)
-        let at = UsageKey.write(record, order: order, into: &writer)
-        let base = UnsafeRawPointer(writer.base)
-        recordIDHashes[count] = UsageKey.hash(
-            UnsafeRawBufferPointer(start: base + at.recordID, count: at.content &- at.recordID),
-            seed: UsageKey.recordIDSeed)
-        // 0 means "no content key" (SMS), so a content key that hashes to 0 takes 1 instead: the
-        // hash only picks a partition and bucket, so any fixed remapping stays exact.
-        contentHashes[count] =
-            record.service == .sms
-            ? 0
-            : max(
-                1,
-                UsageKey.hash(
-                    UnsafeRawBufferPointer(start: base + at.content, count: at.contentEnd &- at.content),
-                    seed: UsageKey.contentSeed))
+        offsets[count] = UInt32(truncatingIfNeeded: used)
+        return base + used
+    }
+
+    /// The entry just placed took `byteCount` bytes.
+    @inline(__always)
+    mutating func commit(_ byteCount: Int) {
+        used &+= byteCount
         count &+= 1
+        // An entry larger than a standard block has a block of its own: nothing follows it there.
+        if blockEnd > source.blockSize { used = blockEnd }
+    }
+
+    private mutating func nextBlock(_ bound: Int) {
+        endRun()
+        block = EntryBlock(byteCount: max(source.blockSize, bound))
+        source.current = block
+        base = block.base
+        blockEnd = block.byteCount
+        used = 0
+        runStart = 0
+        runFirstEntry = count
+    }
+
+    private mutating func endRun() {
+        if count > runFirstEntry {
+            runs.append(UsageKeyBatch.Run(block: block, firstEntry: runFirstEntry, start: runStart, end: used))
+        }
+        block.used = used
     }
 
     private mutating func grow() {
@@ -342,15 +446,53 @@ struct UsageKeyBatchBuilder: ~Copyable {
         contentHashes = moved(contentHashes, count, capacity)
     }
 
-    /// The batch of everything appended, in the builder's own buffers (no copy).
-    consuming func finish() -> UsageKeyBatch {
-        guard count > 0 else { return UsageKeyBatch() }
-        let (bytes, byteCount) = writer.handOver()
+    /// The batch's storage: its runs and arrays (no copy); the source keeps the block for the next batch.
+    consuming func finish() -> UsageKeyBatch.Storage? {
+        endRun()
+        guard count > 0 else { return nil }
         handedOver = true
-        return UsageKeyBatch(
-            chunkOrder: chunkOrder,
-            storage: .init(
-                bytes: bytes, byteCount: byteCount, offsets: offsets, recordIDHashes: recordIDHashes,
-                contentHashes: contentHashes, count: count))
+        return UsageKeyBatch.Storage(
+            runs: runs, offsets: offsets, recordIDHashes: recordIDHashes, contentHashes: contentHashes, count: count)
+    }
+}
+
+/// Builds one chunk's `UsageKeyBatch`: each usage record's entry written in place in the
+/// worker's current block, its two keys hashed from the entry just written.
+struct UsageKeyBatchBuilder: ~Copyable {
+    private var placed: PlacedEntries
+    private var chunkOrder: UInt64 = 0
+
+    /// `expectedRecords`: room for that many records before the arrays grow.
+    init(source: EntryBlockSource, expectedRecords: Int) {
+        placed = PlacedEntries(source: source, capacity: expectedRecords)
+    }
+
+    mutating func append(_ record: UsageRecord, order: UInt64) {
+        if placed.count == 0 { chunkOrder = order & ~RecordOrder.recordMask }
+        precondition(order & ~RecordOrder.recordMask == chunkOrder, "a key batch holds one chunk's records")
+        let index = placed.count
+        let start = placed.room(for: UsageKey.bound(record))
+        let at = UsageKey.write(record, order: order, at: start)
+        placed.recordIDHashes[index] = UsageKey.hash(
+            UnsafeRawBufferPointer(start: start + at.recordID, count: at.content &- at.recordID),
+            seed: UsageKey.recordIDSeed)
+        // 0 means "no content key" (SMS), so a content key that hashes to 0 takes 1 instead: the
+        // hash only picks a partition and bucket, so any fixed remapping stays exact.
+        placed.contentHashes[index] =
+            record.service == .sms
+            ? 0
+            : max(
+                1,
+                UsageKey.hash(
+                    UnsafeRawBufferPointer(start: start + at.content, count: at.contentEnd &- at.content),
+                    seed: UsageKey.contentSeed))
+        placed.commit(at.end)
+    }
+
+    /// The batch of everything appended (no copy).
+    consuming func finish() -> UsageKeyBatch {
+        let order = chunkOrder
+        guard let storage = placed.finish() else { return UsageKeyBatch() }
+        return UsageKeyBatch(chunkOrder: order, storage: storage)
     }
 }
