@@ -113,6 +113,8 @@ final class DuplicateIndex {
             recordIDs.release()
             contents.release()
             var marks: [UInt64: Mark] = [:]
+            // Sized for every claim up front: growing it rehashed every mark each time it doubled.
+            marks.reserveCapacity(results.elements.reduce(0) { $0 + $1.count })
             for claims in results.elements {
                 for claim in claims {
                     var mark = marks[claim.order, default: Mark()]
