@@ -74,6 +74,36 @@ enum TrickyTexts {
             mismatch == nil,
             "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
     }
+
+    /// The end of an audit sorts findings where the workers left them: spread over several
+    /// buffers (one grown from a small capacity), by pointer, some slots left out (a
+    /// duplicate's tentative finding). The result is the sort of the included findings, and
+    /// every included slot is left holding a finding that owns nothing.
+    @Test func findingsSortedInPlaceAcrossBuffers() throws {
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let findings = Self.randomFindings(60_001, seed: 29)
+        let buffers = [FindingBuffer(capacity: 1), FindingBuffer(capacity: 20_000), FindingBuffer()]
+        for (index, finding) in findings.enumerated() { buffers[index % 3].append(finding) }
+        #expect(buffers.map(\.count) == [20_001, 20_000, 20_000])
+        var handles: [UnsafeMutablePointer<Finding>] = []
+        var included: [Finding] = []
+        for buffer in buffers {
+            for slot in 0..<buffer.count where slot % 10 != 3 {
+                handles.append(buffer.base + slot)
+                included.append(buffer.base[slot])
+            }
+        }
+        let sorted = ReportOrder.sorted(moving: handles, catalog)
+        #expect(sorted == ReportOrder.sorted(included, catalog))
+        for buffer in buffers {
+            for slot in 0..<buffer.count {
+                #expect((buffer.base[slot] == ReportOrder.emptyFinding) == (slot % 10 != 3))
+            }
+        }
+        // A buffer travels as its findings' JSON, as a partial written to disk would.
+        let decoded = try JSONDecoder().decode(FindingBuffer.self, from: JSONEncoder().encode(FindingBuffer(findings)))
+        #expect(decoded.findings == findings)
+    }
 }
 
 /// The record_id prefix shortcut of the findings sort never contradicts byte order.

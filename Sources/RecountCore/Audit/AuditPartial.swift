@@ -5,7 +5,7 @@ struct AuditPartial: ChunkPartial, Codable {
     var rowsRead = 0
     var rejects: [Reject] = []
     var kind: RecordKind
-    var findings: [Finding] = []
+    var findings = FindingBuffer()
     var usageKeys = UsageKeyBatch()
 }
 

@@ -84,9 +84,10 @@ public enum AuditRun {
                 }
             })
         var index = DuplicateIndex()
-        // One array per chunk: appending to one big array would copy it each time it doubles,
-        // briefly holding twice the findings (hundreds of MB in a run with many findings).
-        var tentative: [[Finding]] = []
+        // Each chunk's findings stay in their worker's buffer until they are sorted: appending to
+        // one big array would copy it each time it doubles, and gathering them into one first
+        // would hold them twice.
+        var tentative: [FindingBuffer] = []
         let stream: PipelineReport
         do throws(InputError) {
             stream = try pipeline.run(ordered: false) { (_, partial) throws(InputError) in
@@ -99,20 +100,18 @@ public enum AuditRun {
             throw wholeRunBudget(error, limit: limit, earlier: reference.report.rejects.count)
         }
         index.finish()
-        let kept = TentativeFindings(tentative)
-        tentative = []
-        var findings = resolveDuplicates(kept, index)
+        let (kept, duplicates) = resolveDuplicates(tentative, index)
         let indexBytes = index.entryBytes + index.referenceBytes
         let indexRecords = index.records
-        // The index and the tentative findings (hundreds of MB) are freed on a pool thread while
-        // the findings sort — freeing them was a serial stretch of the run's end — and before the
-        // reports are written. The sort works in place, so memory does not grow meanwhile.
-        let retired = Retired((index, kept))
+        // The index (hundreds of MB) goes before the sorted array is made, so the run's memory
+        // peak never holds both. Its memory is a few dozen 16 MiB blocks and tables: freeing it
+        // takes milliseconds.
         index = DuplicateIndex()
-        let freeing = DispatchGroup()
-        DispatchQueue.global().async(group: freeing) { retired.release() }
-        ReportOrder.sort(&findings, catalog)
-        freeing.wait()
+        let findings = ReportOrder.sorted(moving: kept, catalog)
+        // Every finding has been moved out of the buffers (their slots hold findings that own
+        // nothing), but the duplicates' tentative findings are still there: freed on a pool thread.
+        Retired.releaseInBackground((tentative, duplicates))
+        tentative = []
         let (fileStats, rejects) = combine(
             (reference.report, referencePlaces), (stream, streamPlaces), fileCount: files.count)
         return AuditResult(
@@ -223,7 +222,7 @@ public enum AuditRun {
         let decoder = UsageDecoder(layout: job.layout, timezoneOffset: timezone)
         // A usage row is at least ~64 bytes: room for every record of a typical chunk.
         var keys = UsageKeyBatchBuilder(source: entryBlocks, expectedRecords: job.bytes.count / 64)
-        var findings: [Finding] = []
+        let findings = FindingBuffer()
         var recordIndex = 0
         let lines = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
             (row) throws(RowError) in
@@ -252,7 +251,7 @@ public enum AuditRun {
         _ job: ChunkJob, _ reader: RowReader, _ judge: ChargeJudge, _ timezone: Int64, _ partial: inout AuditPartial
     ) -> Int {
         let decoder = ChargeDecoder(layout: job.layout, timezoneOffset: timezone)
-        var findings: [Finding] = []
+        let findings = FindingBuffer()
         var recordIndex = 0
         let lines = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
             (row) throws(RowError) in
@@ -273,35 +272,32 @@ public enum AuditRun {
         return lines
     }
 
-    /// Replaces the tentative finding of every duplicate record by its `duplicate-charge` finding.
-    /// The kept findings are moved out of `tentative` (their slots get a finding that owns
-    /// nothing): copying them retained three strings each, and freeing `tentative` later
-    /// released them again — millions of atomic operations in a run with many findings.
-    static func resolveDuplicates(_ tentative: TentativeFindings, _ index: DuplicateIndex) -> [Finding] {
-        // Two independent halves at once (a serial stretch at the end of a run with many
-        // findings): the tentative findings of records that are not duplicates, and the
-        // duplicates' own findings, read back from the finished index.
+    /// Every finding the reports will hold, by pointer: the tentative findings of records that
+    /// are not duplicates, where they lie in their chunk's buffer, and each duplicate's
+    /// `duplicate-charge` finding, read back from the finished index into a new buffer (returned
+    /// too: it must live until the findings are moved out). Two independent halves, on two
+    /// threads (a serial stretch at the end of a run with many findings).
+    static func resolveDuplicates(_ tentative: [FindingBuffer], _ index: DuplicateIndex)
+        -> (kept: [UnsafeMutablePointer<Finding>], duplicates: FindingBuffer)
+    {
         let marks = index.marks
         let finished = FinishedIndex(index: index)
-        let sides = TaskSlots<[Finding]>(count: 2, repeating: [])
-        let total = tentative.chunks.reduce(marks.count) { $0 + $1.count }
+        let chunks = TentativeChunks(buffers: tentative)
+        let duplicates = FindingBuffer(capacity: marks.count)
+        let kept = TaskSlots<[UnsafeMutablePointer<Finding>]>(count: 1, repeating: [])
         DispatchQueue.concurrentPerform(iterations: 2) { side in
-            var findings: [Finding] = []
             if side == 0 {
-                // Room for the duplicates' findings too: they are appended to this array.
-                findings.reserveCapacity(total)
-                HugePageMemory.advise(reserved: &findings)
-                for index in tentative.chunks.indices {
-                    tentative.chunks[index].withUnsafeMutableBufferPointer { chunk in
-                        for slot in chunk.indices where marks[chunk[slot].order] == nil || chunk[slot].kind != .usage {
-                            findings.append((chunk.baseAddress! + slot).move())
-                            (chunk.baseAddress! + slot).initialize(to: ReportOrder.emptyFinding)
-                        }
+                var pointers: [UnsafeMutablePointer<Finding>] = []
+                // Room for the duplicates' pointers too: they are appended to this array.
+                pointers.reserveCapacity(chunks.buffers.reduce(marks.count) { $0 + $1.count })
+                for buffer in chunks.buffers {
+                    let base = buffer.base
+                    for slot in 0..<buffer.count where marks[base[slot].order] == nil || base[slot].kind != .usage {
+                        pointers.append(base + slot)
                     }
                 }
+                kept[0] = pointers
             } else {
-                findings.reserveCapacity(marks.count)
-                HugePageMemory.advise(reserved: &findings)
                 for (order, mark) in marks {
                     let finding = finished.index.withKey(of: order) { key in
                         Finding(
@@ -315,23 +311,20 @@ public enum AuditRun {
                                 : "same account, service, start, destination, duration and volume as an earlier record",
                             order: order)
                     }
-                    if let finding { findings.append(finding) }
+                    if let finding { duplicates.append(finding) }
                 }
             }
-            sides[side] = findings
         }
-        var findings = sides[0]
-        sides[0] = []  // `findings` is now the only owner: appending does not copy it
-        findings.append(contentsOf: sides[1])
-        return findings
+        var pointers = kept[0]
+        kept[0] = []  // `pointers` is now the only owner: appending does not copy it
+        for slot in 0..<duplicates.count { pointers.append(duplicates.base + slot) }
+        return (pointers, duplicates)
     }
 
-    /// Every chunk's tentative findings, one array per chunk. `@unchecked Sendable`: while
-    /// `resolveDuplicates` runs, only its first task touches them.
-    final class TentativeFindings: @unchecked Sendable {
-        var chunks: [[Finding]]
-
-        init(_ chunks: [[Finding]]) { self.chunks = chunks }
+    /// The chunks' finding buffers, read by the first task of `resolveDuplicates` while the
+    /// second appends to its own buffer. `@unchecked Sendable`: nothing writes to them meanwhile.
+    private struct TentativeChunks: @unchecked Sendable {
+        let buffers: [FindingBuffer]
     }
 
     /// A finished `DuplicateIndex`, shared read-only by the tasks of `resolveDuplicates`: after

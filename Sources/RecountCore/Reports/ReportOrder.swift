@@ -29,20 +29,32 @@ public enum ReportOrder {
         return findings
     }
 
-    /// Sorts in place, in two steps, neither formatting anything. Each finding's account, cycle
-    /// and kind are packed into one integer (`sortedLeadEntries`), its record_id's first eight bytes into
-    /// another (`textPrefix`), and (integer, integer, index) triples are sorted as plain integers.
-    /// Then each run of equal pairs — record_ids that share eight bytes within one account-cycle,
-    /// rare — is sorted by record_id and rule, and only ties on all five keys (rarer) format the
-    /// rest of both rows. The order is total up to rows identical in every column, so the bytes
-    /// written never depend on the order findings arrived in. The findings are then moved (no
-    /// copies of their strings) into a new array in that order (`gathered`).
+    /// Sorts in place (`sorted(moving:)` over the array's own slots).
     public static func sort(_ findings: inout [Finding], _ catalog: TariffCatalog) {
-        var order = sortedLeadEntries(findings)
-        findings.withUnsafeBufferPointer { all in
+        let count = findings.count
+        let result = findings.withUnsafeMutableBufferPointer { buffer in
+            sorted(moving: (0..<count).map { buffer.baseAddress! + $0 }, catalog)
+        }
+        findings = result
+    }
+
+    /// The findings at `handles` (each initialized, none twice) in report order, each moved out
+    /// (its slot left holding a finding that owns nothing). Two steps, neither formatting
+    /// anything. Each finding's account, cycle and kind are packed into one integer
+    /// (`sortedLeadEntries`), its record_id's first eight bytes into another (`textPrefix`), and
+    /// (integer, integer, index) triples are sorted as plain integers. Then each run of equal
+    /// pairs — record_ids that share eight bytes within one account-cycle, rare — is sorted by
+    /// record_id and rule, and only ties on all five keys (rarer) format the rest of both rows.
+    /// The order is total up to rows identical in every column, so the bytes written never
+    /// depend on the order findings arrived in. The findings are then moved (no copies of their
+    /// strings) into a new array in that order (`gathered`). Handles rather than one array: the
+    /// end of an audit sorts the findings where the workers left them.
+    static func sorted(moving handles: [UnsafeMutablePointer<Finding>], _ catalog: TariffCatalog) -> [Finding] {
+        var order = sortedLeadEntries(handles)
+        handles.withUnsafeBufferPointer { all in
             let less = { (left: LeadEntry, right: LeadEntry) -> Bool in
-                let a = all.baseAddress! + left.index
-                let b = all.baseAddress! + right.index
+                let a = all[left.index]
+                let b = all[right.index]
                 if a.pointee.recordID != b.pointee.recordID {
                     return precedes(a.pointee.recordID, b.pointee.recordID)
                 }
@@ -68,35 +80,35 @@ public enum ReportOrder {
         }
         let source = order.map(\.index)
         order = []
-        findings = gathered(&findings, source)
+        return gathered(handles, source)
     }
 
-    /// `findings` in the order `source` gives (position k takes the finding at `source[k]`),
-    /// each finding moved, not copied — no string is retained — into a new array, half of it on
-    /// each of two threads. (Following the permutation's cycles by swaps in place was serial and
-    /// jumped around the whole array: ~0.1 s for 600k findings.) The old array's slots, all moved
-    /// out, are refilled with a finding that owns nothing, so releasing it frees nothing twice.
-    static func gathered(_ findings: inout [Finding], _ source: [Int]) -> [Finding] {
-        let count = findings.count
+    /// The findings at `handles` in the order `source` gives (position k takes the finding at
+    /// `handles[source[k]]`), each moved, not copied — no string is retained — into a new array,
+    /// half of it on each of two threads. (Following the permutation's cycles by swaps in place
+    /// was serial and jumped around the whole array: ~0.1 s for 600k findings.) The old slots,
+    /// all moved out, are refilled with a finding that owns nothing, so releasing their owners
+    /// frees nothing twice.
+    static func gathered(_ handles: [UnsafeMutablePointer<Finding>], _ source: [Int]) -> [Finding] {
+        let count = handles.count
         let parts = count >= 50_000 ? 2 : 1
         let bounds = (0...parts).map { count * $0 / parts }
         return [Finding](unsafeUninitializedCapacity: count) { target, initialized in
             HugePageMemory.advise(
                 UnsafeMutableRawPointer(target.baseAddress), byteCount: count * MemoryLayout<Finding>.stride)
-            findings.withUnsafeMutableBufferPointer { old in
-                let memory = Buffers(old: old.baseAddress, new: target.baseAddress)
+            handles.withUnsafeBufferPointer { handles in
+                let memory = Buffers(old: handles, new: target.baseAddress)
                 source.withUnsafeBufferPointer { source in
                     let source = SourceOrder(indexes: source)
                     DispatchQueue.concurrentPerform(iterations: parts) { part in
                         for k in bounds[part]..<bounds[part + 1] {
-                            (memory.new! + k).initialize(to: (memory.old! + source.indexes[k]).move())
+                            (memory.new! + k).initialize(to: memory.old[source.indexes[k]].move())
                         }
                     }
                 }
                 // Only after every move: a slot of either half may feed the other.
                 DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    (memory.old! + bounds[part]).initialize(
-                        repeating: Self.emptyFinding, count: bounds[part + 1] - bounds[part])
+                    for k in bounds[part]..<bounds[part + 1] { memory.old[k].initialize(to: Self.emptyFinding) }
                 }
             }
             initialized = count
@@ -108,11 +120,17 @@ public enum ReportOrder {
         kind: .usage, recordID: "", account: "", cycle: 0, rule: .undercharge, billedQuantity: nil,
         expectedQuantity: nil, billedAmount: .zero, expectedAmount: .zero, overcharge: .zero, detail: "", order: 0)
 
-    /// The two arrays' memory for the gathering tasks. `@unchecked Sendable`: each task moves
-    /// out of distinct old slots (a permutation) into its own range of new ones.
+    /// The old slots and the new array's memory for the gathering tasks. `@unchecked Sendable`:
+    /// each task moves out of distinct old slots (a permutation) into its own range of new ones.
     private struct Buffers: @unchecked Sendable {
-        let old: UnsafeMutablePointer<Finding>?
+        let old: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>
         let new: UnsafeMutablePointer<Finding>?
+    }
+
+    /// The findings' addresses, read-only while the keying tasks run. `@unchecked Sendable`:
+    /// the tasks only read the findings.
+    private struct Handles: @unchecked Sendable {
+        let pointers: [UnsafeMutablePointer<Finding>]
     }
 
     /// The permutation, read-only while the tasks run.
@@ -162,9 +180,10 @@ public enum ReportOrder {
     /// With many findings, the two halves are keyed and sorted at once on two threads (hashing
     /// the accounts and sorting were most of a serial stretch at the end of the run), and only
     /// ranking the distinct accounts and merging the halves run on one.
-    static func sortedLeadEntries(_ findings: [Finding]) -> [LeadEntry] {
-        let parts = findings.count >= 50_000 ? 2 : 1
-        let bounds = (0...parts).map { findings.count * $0 / parts }
+    static func sortedLeadEntries(_ handles: [UnsafeMutablePointer<Finding>]) -> [LeadEntry] {
+        let findings = Handles(pointers: handles)
+        let parts = handles.count >= 50_000 ? 2 : 1
+        let bounds = (0...parts).map { handles.count * $0 / parts }
         // Each part's distinct accounts in first-seen order, and each finding's local id.
         let locals = TaskSlots<(accounts: [String], ids: [Int32])>(count: parts, repeating: ([], []))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
@@ -172,9 +191,9 @@ public enum ReportOrder {
             var accounts: [String] = []
             var ids: [Int32] = []
             ids.reserveCapacity(bounds[part + 1] - bounds[part])
-            findings.withUnsafeBufferPointer { all in
+            findings.pointers.withUnsafeBufferPointer { all in
                 for index in bounds[part]..<bounds[part + 1] {
-                    let account = all[index].account
+                    let account = all[index].pointee.account
                     if let id = seen[account] {
                         ids.append(id)
                     } else {
@@ -200,9 +219,9 @@ public enum ReportOrder {
             var entries: [LeadEntry] = []
             entries.reserveCapacity(ids.count)
             HugePageMemory.advise(reserved: &entries)
-            findings.withUnsafeBufferPointer { all in
+            findings.pointers.withUnsafeBufferPointer { all in
                 for (offset, index) in (bounds[part]..<bounds[part + 1]).enumerated() {
-                    let finding = all.baseAddress! + index
+                    let finding = all[index]
                     // Cycles are validated `YYYY-MM` (0…999912); any cycle below 2^28, shifted past
                     // the kind's 3 bits, stays below the account rank's bit 32.
                     precondition((0..<(1 << 28)).contains(finding.pointee.cycle), "cycle out of range")
