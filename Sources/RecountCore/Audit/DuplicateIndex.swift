@@ -10,8 +10,9 @@ import Dispatch
 ///
 /// A record is a duplicate when an earlier record (in input order) has the same record_id, or —
 /// for voice and data — the same content key. That is a property of the whole set of records,
-/// so the index first only collects: each record's compact entry goes into an arena, and a
-/// reference to it, tagged with hash bits, into one of 256 partitions per key (chosen by the
+/// so the index first only collects: each record's compact entry stays in the entry block its
+/// worker wrote it into (the arena numbers the blocks), and a reference to it, tagged with hash
+/// bits, goes into one of 256 partitions per key (chosen by the
 /// hash's top byte). `finish()` then takes each partition alone: its references fit a table that
 /// stays in the CPU's cache, and within each group of equal keys the earliest record is the
 /// original and every other one is marked. The result does not depend on arrival order, which
@@ -345,11 +346,8 @@ struct EntryArena: @unchecked Sendable {
     private mutating func number(of block: EntryBlock) -> Int {
         if let number = numbers[ObjectIdentifier(block)] { return number }
         if blockCount == blockCapacity {
-            let grown = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: blockCapacity * 2)
-            grown.moveInitialize(from: blocks, count: blockCount)
-            blocks.deallocate()
-            blocks = grown
             blockCapacity *= 2
+            blocks = blocks.movedToNew(capacity: blockCapacity, count: blockCount)
         }
         (blocks + blockCount).initialize(to: block.base)
         owners.append(block)
@@ -360,15 +358,9 @@ struct EntryArena: @unchecked Sendable {
 
     private mutating func addSegment(_ start: Int, order: UInt64) {
         if segmentCount == segmentCapacity {
-            let starts = UnsafeMutablePointer<Int>.allocate(capacity: segmentCapacity * 2)
-            starts.moveInitialize(from: segmentStarts, count: segmentCount)
-            segmentStarts.deallocate()
-            segmentStarts = starts
-            let orders = UnsafeMutablePointer<UInt64>.allocate(capacity: segmentCapacity * 2)
-            orders.moveInitialize(from: segmentOrders, count: segmentCount)
-            segmentOrders.deallocate()
-            segmentOrders = orders
             segmentCapacity *= 2
+            segmentStarts = segmentStarts.movedToNew(capacity: segmentCapacity, count: segmentCount)
+            segmentOrders = segmentOrders.movedToNew(capacity: segmentCapacity, count: segmentCount)
         }
         segmentStarts[segmentCount] = start
         segmentOrders[segmentCount] = order

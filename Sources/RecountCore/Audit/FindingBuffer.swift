@@ -30,11 +30,8 @@ final class FindingBuffer: @unchecked Sendable, Codable {
 
     func append(_ finding: Finding) {
         if count == capacity {
-            let grown = UnsafeMutablePointer<Finding>.allocate(capacity: capacity * 2)
-            grown.moveInitialize(from: base, count: count)
-            base.deallocate()
-            base = grown
             capacity *= 2
+            base = base.movedToNew(capacity: capacity, count: count)
         }
         (base + count).initialize(to: finding)
         count += 1

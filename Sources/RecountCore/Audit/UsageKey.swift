@@ -434,16 +434,10 @@ private struct PlacedEntries: ~Copyable {
     }
 
     private mutating func grow() {
-        func moved<T>(_ old: UnsafeMutablePointer<T>, _ count: Int, _ capacity: Int) -> UnsafeMutablePointer<T> {
-            let new = UnsafeMutablePointer<T>.allocate(capacity: capacity)
-            new.moveInitialize(from: old, count: count)
-            old.deallocate()
-            return new
-        }
         capacity *= 2
-        offsets = moved(offsets, count, capacity)
-        recordIDHashes = moved(recordIDHashes, count, capacity)
-        contentHashes = moved(contentHashes, count, capacity)
+        offsets = offsets.movedToNew(capacity: capacity, count: count)
+        recordIDHashes = recordIDHashes.movedToNew(capacity: capacity, count: count)
+        contentHashes = contentHashes.movedToNew(capacity: capacity, count: count)
     }
 
     /// The batch's storage: its runs and arrays (no copy); the source keeps the block for the next batch.
