@@ -300,18 +300,4 @@ import Testing
         keys.forEachBlock(5) { after.append(contentsOf: $0) }
         #expect(after == [42])
     }
-
-    /// Huge-page advice on an array's reserved capacity changes nothing it holds: an array
-    /// advised before it is filled (large, small, empty) reads back what was written.
-    @Test func hugePageAdviceKeepsContents() {
-        for count in [0, 10, 3 * HugePageMemory.hugePage / 8 + 5] {
-            var values: [UInt64] = []
-            values.reserveCapacity(count)
-            HugePageMemory.advise(reserved: &values)
-            for index in 0..<count { values.append(UInt64(index) &* 0x9E37_79B9_7F4A_7C15) }
-            #expect(values.count == count)
-            #expect(values.enumerated().allSatisfy { $0.element == UInt64($0.offset) &* 0x9E37_79B9_7F4A_7C15 })
-        }
-        HugePageMemory.advise(nil, byteCount: 1 << 30)  // no memory: nothing to advise
-    }
 }

@@ -41,22 +41,4 @@ enum HugePageMemory {
             memory.deallocate()
         }
     }
-
-    /// Asks for 2 MiB pages for the whole huge pages inside `byteCount` bytes at `start`: for a
-    /// big buffer just allocated and not yet written (an array's reserved capacity), so that
-    /// filling it costs a fault per 2 MiB instead of one per 4 KiB. Advice only, like above.
-    static func advise(_ start: UnsafeMutableRawPointer?, byteCount: Int) {
-        guard let start, byteCount >= 2 * hugePage else { return }
-        let first = (Int(bitPattern: start) + hugePage - 1) & ~(hugePage - 1)
-        let last = (Int(bitPattern: start) + byteCount) & ~(hugePage - 1)
-        if last > first { _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, MADV_HUGEPAGE) }
-    }
-
-    /// `advise` for the reserved capacity of an array with no elements yet.
-    static func advise<Element>(reserved array: inout [Element]) {
-        let capacity = array.capacity
-        array.withUnsafeMutableBufferPointer { buffer in
-            advise(UnsafeMutableRawPointer(buffer.baseAddress), byteCount: capacity * MemoryLayout<Element>.stride)
-        }
-    }
 }

@@ -94,8 +94,6 @@ public enum ReportOrder {
         let parts = count >= 50_000 ? 2 : 1
         let bounds = (0...parts).map { count * $0 / parts }
         return [Finding](unsafeUninitializedCapacity: count) { target, initialized in
-            HugePageMemory.advise(
-                UnsafeMutableRawPointer(target.baseAddress), byteCount: count * MemoryLayout<Finding>.stride)
             handles.withUnsafeBufferPointer { handles in
                 let memory = Buffers(old: handles, new: target.baseAddress)
                 source.withUnsafeBufferPointer { source in
@@ -218,7 +216,6 @@ public enum ReportOrder {
             let ids = locals[part].ids
             var entries: [LeadEntry] = []
             entries.reserveCapacity(ids.count)
-            HugePageMemory.advise(reserved: &entries)
             findings.pointers.withUnsafeBufferPointer { all in
                 for (offset, index) in (bounds[part]..<bounds[part + 1]).enumerated() {
                     let finding = all[index]
@@ -240,7 +237,6 @@ public enum ReportOrder {
     static func merged(_ left: [LeadEntry], _ right: [LeadEntry]) -> [LeadEntry] {
         var out: [LeadEntry] = []
         out.reserveCapacity(left.count + right.count)
-        HugePageMemory.advise(reserved: &out)
         var i = 0
         var j = 0
         while i < left.count, j < right.count {
