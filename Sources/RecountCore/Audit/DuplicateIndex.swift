@@ -331,14 +331,12 @@ struct EntryArena: @unchecked Sendable {
     /// Takes in a batch's entries where they lie; calls `body(entry, reference)` for each, in order.
     mutating func add(_ batch: UsageKeyBatch, _ body: (Int, Int) -> Void) {
         precondition(!sealed, "EntryArena.add after seal()")
-        let runs = batch.runs
         let offsets = batch.offsets
-        for (number, run) in runs.enumerated() {
-            let blockBase = self.number(of: run.block) << Self.blockBits
+        for run in batch.runs {
+            let blockBase = number(of: run.block) << Self.blockBits
             addSegment(blockBase | run.start, order: batch.chunkOrder)
             bytesUsed += run.end - run.start
-            let last = number + 1 < runs.count ? runs[number + 1].firstEntry : batch.count
-            for index in run.firstEntry..<last { body(index, blockBase | Int(offsets[index])) }
+            for index in run.entries { body(index, blockBase | Int(offsets[index])) }
         }
     }
 

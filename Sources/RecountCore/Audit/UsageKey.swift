@@ -57,18 +57,6 @@ struct UsageKey {
         return (recordID, content, contentEnd, start.distance(to: cursor.next))
     }
 
-    /// `write` at the end of a growable buffer.
-    @discardableResult
-    static func write(_ record: UsageRecord, order: UInt64, into writer: inout ByteWriter)
-        -> (recordID: Int, content: Int, contentEnd: Int)
-    {
-        writer.reserve(bound(record))
-        let origin = writer.count
-        let at = write(record, order: order, at: writer.base + origin)
-        writer.commit(ByteCursor(writer.base + origin + at.end))
-        return (origin + at.recordID, origin + at.content, origin + at.contentEnd)
-    }
-
     /// The entry at `base`, whose chunk's order bits are `chunkOrder`.
     static func read(_ base: UnsafeRawPointer, chunkOrder: UInt64) -> UsageKey {
         var reader = ByteReader(base)
@@ -210,10 +198,10 @@ final class EntryBlockSource {
 /// without a copy. Immutable once built, so it is `Sendable`. Codable as plain arrays (the
 /// entries back to back): a partial written to disk carries its keys.
 struct UsageKeyBatch: Sendable, Codable, Equatable {
-    /// Entries `firstEntry…` (to the next run's first) lie in `block`, within `start..<end`.
+    /// The batch's records `entries` have their entries in `block`, within bytes `start..<end`.
     struct Run: Sendable {
         let block: EntryBlock
-        let firstEntry: Int
+        let entries: Range<Int>
         let start: Int
         let end: Int
     }
@@ -272,11 +260,9 @@ struct UsageKeyBatch: Sendable, Codable, Equatable {
         var offsets: [UInt32] = []
         offsets.reserveCapacity(count)
         let all = self.offsets
-        let runs = self.runs
-        for (number, run) in runs.enumerated() {
-            let last = number + 1 < runs.count ? runs[number + 1].firstEntry : count
+        for run in runs {
             let shift = bytes.count - run.start
-            for index in run.firstEntry..<last { offsets.append(UInt32(Int(all[index]) + shift)) }
+            for index in run.entries { offsets.append(UInt32(Int(all[index]) + shift)) }
             bytes += UnsafeRawBufferPointer(start: run.block.base + run.start, count: run.end - run.start)
         }
         return (bytes, offsets)
@@ -428,7 +414,7 @@ private struct PlacedEntries: ~Copyable {
 
     private mutating func endRun() {
         if count > runFirstEntry {
-            runs.append(UsageKeyBatch.Run(block: block, firstEntry: runFirstEntry, start: runStart, end: used))
+            runs.append(UsageKeyBatch.Run(block: block, entries: runFirstEntry..<count, start: runStart, end: used))
         }
         block.used = used
     }
