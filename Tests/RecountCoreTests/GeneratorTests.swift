@@ -169,6 +169,21 @@ import Testing
         #expect(prefixes.count > 200)
     }
 
+    /// Fewer rows than files (some files empty, no earlier row for a cross-file repeat) and a
+    /// handful of charges: the set is still written and its answer key still exact. Rows 1–3 in
+    /// 4 files used to stop on a precondition (a repeat of row 0 drawn from no earlier rows).
+    @Test(arguments: [(Int64(0), Int64(0)), (1, 1), (2, 0), (3, 2), (5, 3)])
+    func tinySetsKeepAnExactAnswerKey(rows: Int64, charges: Int64) throws {
+        let folder = Support.temporaryFolder("tiny")
+        let summary = try Support.generate(Support.options(folder, rows: rows, charges: charges, files: 4))
+        let audit = try Support.audit(folder, rater: OracleRater(catalog: CatalogTemplate(seed: 7, cycle: 202_610)))
+        #expect(audit.entries == summary.answerKey.entries)
+        let usageRows = try Support.files(in: folder).filter { $0.hasPrefix("usage/") }.map {
+            try Support.table(folder + "/" + $0).rows.count
+        }
+        #expect(usageRows.count == 4 && usageRows.reduce(0, +) == Int(rows))
+    }
+
     @Test func zeroRatePlantsNothing() throws {
         let folder = Support.temporaryFolder("clean")
         let summary = try Support.generate(Support.options(folder, rate: 0))

@@ -111,6 +111,8 @@ struct UsageGenerator: Sendable {
             }
             for file in 1..<max(files, 1) {
                 let range = Self.range(file: file, rows: rows, files: files)
+                // A repeat needs an earlier row: with fewer rows than files, the earlier files can be empty.
+                guard range.lowerBound > 0 else { continue }
                 if range.count >= 1 { forced[range.lowerBound] = .duplicateByContent(crossFile: true) }
                 if range.count >= 2 { forced[range.lowerBound + 1] = .duplicateByID(crossFile: true) }
             }
