@@ -32,6 +32,12 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
+        do {
+            // Before anything is read: a run of an hour must not end by refusing its --out.
+            try OutputPlace.checkReportFolder(out, inputs: [catalog] + inputs.paths)
+        } catch {
+            throw Failure.exit(error, code: 1)
+        }
         let tariffs: TariffCatalog
         do {
             tariffs = try TariffCatalog.load(path: catalog)

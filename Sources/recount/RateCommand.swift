@@ -33,8 +33,16 @@ struct RateCommand: ParsableCommand {
         } catch {
             throw Failure.exit(error, code: 1)
         }
+        let files: [InputFile]
         do {
-            let files = try InputFiles.expand(.usage, usage)
+            files = try InputFiles.expand(.usage, usage)
+            try OutputPlace.checkFile(out, inputs: [catalog] + usage + files.map(\.path))
+        } catch let error as OutputError {
+            throw Failure.exit(error, code: 1)
+        } catch {
+            throw Failure.exit(String(describing: error), code: 2)
+        }
+        do {
             let report = try RateRun.run(catalog: tariffs, files: files, options: runOptions.pipeline, outputPath: out)
             let rows = report.files.reduce(0) { $0 + $1.rowsRead }
             let bytes = report.files.reduce(0) { $0 + $1.decompressedBytes }

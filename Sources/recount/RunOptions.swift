@@ -16,6 +16,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("providers"), parsing: .upToNextOption, help: "SP licence registry files or folders.")
     var providers: [String] = []
 
+    /// Every path given, of every kind.
+    var paths: [String] { usage + charges + subscriptions + providers }
+
     /// Every file, kinds in the order subscriptions, providers, usage, charges (small inputs first).
     func files() throws(InputError) -> [InputFile] {
         // The order `audit` reads them in, so rejects.csv and summary.json list files as they were read.

@@ -392,6 +392,23 @@ final class SeenFiles: @unchecked Sendable {
         }
     }
 
+    /// Links in a folder: a loop back up the tree is not walked again, a file reached under two
+    /// paths is read once (at its first path in sorted order), a broken link stops the expansion.
+    @Test func folderWalkFollowsLinksOnce() throws {
+        let folder = TempFolder()
+        let root = folder.path + "/in"
+        folder.write("in/sub/u.csv", "x\n")
+        folder.write("in/z/v.csv", "x\n")
+        try FileManager.default.createSymbolicLink(atPath: root + "/sub/loop", withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: root + "/alias", withDestinationPath: "sub")
+        try FileManager.default.createSymbolicLink(atPath: root + "/z/again.csv", withDestinationPath: "v.csv")
+        let files = try InputFiles.expand(.usage, [root])
+        // "alias/u.csv" sorts before "sub/u.csv", "z/again.csv" before "z/v.csv": the same files.
+        #expect(files.map(\.path) == ["alias/u.csv", "z/again.csv"].map { root + "/" + $0 })
+        try FileManager.default.createSymbolicLink(atPath: root + "/sub/broken.csv", withDestinationPath: "nowhere")
+        #expect(throws: InputError.self) { try InputFiles.expand(.usage, [root]) }
+    }
+
     // MARK: headers
 
     @Test(arguments: threadCounts)

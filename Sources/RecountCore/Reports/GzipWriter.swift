@@ -204,12 +204,15 @@ public enum OutputError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
     case compression(path: String, reason: String)
     case cannotPlace(path: String, reason: String)
+    /// `--out` names a place the output must not replace (`OutputPlace`).
+    case unusablePlace(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
         case .compression(let path, let reason): return "\(path): gzip compression failed: \(reason)"
         case .cannotPlace(let path, let reason): return "\(path): cannot move the finished output into place: \(reason)"
+        case .unusablePlace(let path, let reason): return "--out '\(path)' cannot take the output: \(reason)"
         }
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+@testable import RecountCore
+
+/// `--out` may not name a place whose replacement would destroy something: the current folder,
+/// an input, the catalog, a folder of other files (audit) or a folder (rate).
+@Suite struct OutputPlaceTests {
+    /// Runs `body` with a fresh temporary folder (relative paths are taken from it) holding
+    /// `u.csv`, `in/v.csv`, `notes/x.txt` and an earlier run's reports in `old`.
+    func inScratchFolder(_ body: (String) throws -> Void) throws {
+        let folder = TempFolder()
+        folder.write("u.csv", "x\n")
+        folder.write("in/v.csv", "x\n")
+        folder.write("notes/x.txt", "x\n")
+        for name in OutputPlace.reportNames { folder.write("old/" + name, "x\n") }
+        try body(folder.path)
+    }
+
+    @Test func reportFolderRefusesPlacesItWouldDestroy() throws {
+        try inScratchFolder { root in
+            let inputs = ["u.csv", "in"]
+            for refused in ["", ".", "./", "..", "/", root, "u.csv", "in", "in/..", "notes", "\(root)/notes/../in"] {
+                #expect(throws: OutputError.self, "--out '\(refused)'") {
+                    try OutputPlace.checkReportFolder(refused, inputs: inputs, working: root)
+                }
+            }
+            // A folder that would hold an input, even one not yet listed.
+            try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: "in")
+            #expect(throws: OutputError.self) {
+                try OutputPlace.checkReportFolder("link", inputs: ["in/v.csv"], working: root)
+            }
+            for accepted in ["new", "new/deeper", "old", "\(root)/old/", "in/new"] {
+                #expect(throws: Never.self, "--out '\(accepted)'") {
+                    try OutputPlace.checkReportFolder(accepted, inputs: inputs, working: root)
+                }
+            }
+        }
+    }
+
+    @Test func rateFileRefusesInputsAndFolders() throws {
+        try inScratchFolder { root in
+            let inputs = ["catalog.yaml", "u.csv", "in", "in/v.csv"]
+            for refused in ["", "u.csv", "./u.csv", "\(root)/in/../u.csv", "in/v.csv", "in", "catalog.yaml", "."] {
+                #expect(throws: OutputError.self, "--out '\(refused)'") {
+                    try OutputPlace.checkFile(refused, inputs: inputs, working: root)
+                }
+            }
+            for accepted in ["rated.csv", "in/rated.csv.gz", "notes/x.txt"] {
+                #expect(throws: Never.self, "--out '\(accepted)'") {
+                    try OutputPlace.checkFile(accepted, inputs: inputs, working: root)
+                }
+            }
+        }
+    }
+
+    @Test func messagesNameThePathAndWhy() {
+        let error = OutputError.unusablePlace(path: "w", reason: "it is a file; --out takes a folder")
+        #expect(error.description == "--out 'w' cannot take the output: it is a file; --out takes a folder")
+    }
+}
