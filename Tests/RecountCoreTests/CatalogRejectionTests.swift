@@ -40,6 +40,15 @@ import Testing
         _ = try TariffCatalog.parse(yaml: Self.plan(), path: "c.yaml")
     }
 
+    /// A refund is a small multiple of the overcharge: past 1000 the factor is refused (it also
+    /// keeps a run's exact refund sums within 128 bits); 1000 itself is accepted.
+    @Test func refundFactorAtMostAThousand() throws {
+        Self.expectRejected(
+            "currency: CNY\nrefund_factor: 1000.000001\n", "c.yaml: refund_factor: must be at most 1000 (line 2)")
+        let catalog = try TariffCatalog.parse(yaml: "currency: CNY\nrefund_factor: 1000\n", path: "c.yaml")
+        #expect(catalog.refundFactor == Money(micros: 1_000_000_000))
+    }
+
     // MARK: Ambiguity
 
     @Test func overlappingPlanVersions() throws {

@@ -155,9 +155,9 @@ enum TrickyTexts {
             finding("A1", 202_610, .rateInflation, billed: 1_000, expected: 0),  // 0.001, out of its run
         ]
         let expected: [RefundLedger.Key: RefundLedger.Entry] = [
-            .init(account: "A1", cycle: 202_610): .init(findings: 3, overcharge: Money(micros: 321_000)),
-            .init(account: "A1", cycle: 202_611): .init(findings: 1, overcharge: Money(micros: 10_000)),
-            .init(account: "A2", cycle: 202_610): .init(findings: 1, overcharge: Money(micros: 5_000)),
+            .init(account: "A1", cycle: 202_610): .init(findings: 3, overcharge: MoneySum(micros: 321_000)),
+            .init(account: "A1", cycle: 202_611): .init(findings: 1, overcharge: MoneySum(micros: 10_000)),
+            .init(account: "A2", cycle: 202_610): .init(findings: 1, overcharge: MoneySum(micros: 5_000)),
         ]
         #expect(RefundLedger(findings).entries == expected)
         #expect(RefundLedger(findings.reversed()).entries == expected)
@@ -170,15 +170,57 @@ enum TrickyTexts {
 
         let totals = RuleTotals(findings)
         #expect(
-            totals.entries[.rateInflation]! == .init(findings: 4, overcharge: Money(micros: 316_000), shortfall: .zero))
+            totals.entries[.rateInflation]!
+                == .init(findings: 4, overcharge: MoneySum(micros: 316_000), shortfall: .zero))
         #expect(
-            totals.entries[.unitInflation]! == .init(findings: 1, overcharge: Money(micros: 20_000), shortfall: .zero))
+            totals.entries[.unitInflation]!
+                == .init(findings: 1, overcharge: MoneySum(micros: 20_000), shortfall: .zero))
         #expect(totals.entries[.duplicateCharge]! == .init(findings: 1, overcharge: .zero, shortfall: .zero))
         #expect(
-            totals.entries[.undercharge]! == .init(findings: 1, overcharge: .zero, shortfall: Money(micros: 70_000)))
+            totals.entries[.undercharge]! == .init(findings: 1, overcharge: .zero, shortfall: MoneySum(micros: 70_000)))
         #expect(totals.entries[.unfiledItem]! == .init())
         #expect(totals.totalFindings == 7)
-        #expect(totals.totalOvercharge == Money(micros: 336_000))
+        #expect(totals.totalOvercharge == MoneySum(micros: 336_000))
+    }
+
+    /// Sums past 64 bits stay exact: twelve overcharges of the largest billed amount (12 integer
+    /// digits) and ten credits of its negative, which overflowed `Money` and stopped the run.
+    @Test func sumsPastSixtyFourBitsStayExact() throws {
+        let largest: Int64 = 999_999_999_999_999_000  // 999999999999.999
+        let findings =
+            (0..<12).map { _ in finding("A1", 202_610, .rateInflation, billed: largest, expected: 0) }
+            + (0..<10).map { _ in finding("A2", 202_610, .undercharge, billed: -largest, expected: 0) }
+        let twelve = Int128(largest) * 12  // 11999999999999.988, above Int64.max micros
+        let ledger = RefundLedger(findings)
+        #expect(
+            ledger.entries[.init(account: "A1", cycle: 202_610)]
+                == .init(findings: 12, overcharge: .init(micros: twelve)))
+        let totals = RuleTotals(findings)
+        #expect(totals.totalOvercharge == MoneySum(micros: twelve))
+        #expect(totals.entries[.undercharge]!.shortfall == MoneySum(micros: Int128(largest) * 10))
+
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let folder = TempFolder()
+        try ReportWriter.writeRefunds(ledger, catalog, to: folder.path + "/refunds.csv")
+        let refunds = try String(contentsOfFile: folder.path + "/refunds.csv", encoding: .utf8)
+        // The demo catalog: 3 decimals, half up, factor 2.
+        #expect(
+            refunds == "account,cycle,findings,overcharge,refund\nA1,2026-10,12,11999999999999.988,23999999999999.976\n"
+        )
+        #expect(ExactAmount(MoneySum(micros: -twelve)).formatted(catalog.precision, .halfUp) == "-11999999999999.988")
+        let summary = AuditSummaryText.text(
+            AuditResult(
+                catalog: catalog, findings: findings, rows: [:], rejects: [], files: [], startedAt: Date(),
+                finishedAt: Date(), duplicateIndexBytes: 0, duplicateIndexRecords: 0), out: "out")
+        #expect(summary.contains(" 11999999999999.988 23999999999999.976"))
+
+        // A finding's own refund past 64 bits (factor 1000, the largest the loader accepts).
+        var thousandfold = catalog
+        thousandfold.refundFactor = Money(micros: 1000 * Money.scale)
+        var out = ByteWriter()
+        FindingRow.append(findings[0], thousandfold, to: &out)
+        #expect(String(decoding: out.bytes, as: UTF8.self).contains(",999999999999.999,999999999999999.000,"))
+
     }
 
     @Test func precedenceIsDeclarationOrder() {
@@ -234,7 +276,8 @@ extension FindingRowTests {
                 String(decoding: out.bytes, as: UTF8.self) == CSVText.row(ReportOrder.fields(finding, catalog)),
                 "overcharge \(micros) micros")
             let exact = ExactAmount(Money(micros: micros)).times(catalog.refundFactor)
-            #expect(FindingRow.refund(Money(micros: micros), catalog) == exact.rounded(catalog.precision, rounding))
+            #expect(
+                FindingRow.refund(Money(micros: micros), catalog) == exact.roundedMicros(catalog.precision, rounding))
         }
     }
 
@@ -245,9 +288,9 @@ extension FindingRowTests {
         catalog.refundFactor = Money(micros: 1_500_000)
         catalog.precision = AmountPrecision(fractionDigits: 3)
         catalog.rounding = .halfUp
-        #expect(FindingRow.refund(Money(micros: 1_500), catalog) == Money(micros: 2_000))
-        #expect(FindingRow.refund(Money(micros: 1_700), catalog) == Money(micros: 3_000))
-        #expect(FindingRow.refund(Money(micros: -1_700), catalog) == Money(micros: -3_000))
+        #expect(FindingRow.refund(Money(micros: 1_500), catalog) == 2_000)
+        #expect(FindingRow.refund(Money(micros: 1_700), catalog) == 3_000)
+        #expect(FindingRow.refund(Money(micros: -1_700), catalog) == -3_000)
     }
 }
 

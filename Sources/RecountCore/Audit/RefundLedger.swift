@@ -9,7 +9,7 @@ public struct RefundLedger: Sendable, Equatable, Codable {
 
     public struct Entry: Sendable, Equatable, Codable {
         public var findings = 0
-        public var overcharge = Money.zero
+        public var overcharge = MoneySum.zero
     }
 
     public private(set) var entries: [Key: Entry] = [:]
@@ -32,7 +32,7 @@ public struct RefundLedger: Sendable, Equatable, Codable {
                 }
                 if let key = runKey { add(run, at: key) }
                 runKey = Key(account: account, cycle: cycle)
-                run = Entry(findings: 1, overcharge: all[index].overcharge)
+                run = Entry(findings: 1, overcharge: MoneySum(all[index].overcharge))
             }
         }
         if let key = runKey { add(run, at: key) }
@@ -45,7 +45,9 @@ public struct RefundLedger: Sendable, Equatable, Codable {
 
     public mutating func add(_ finding: Finding) {
         guard finding.overcharge > .zero else { return }
-        add(Entry(findings: 1, overcharge: finding.overcharge), at: Key(account: finding.account, cycle: finding.cycle))
+        add(
+            Entry(findings: 1, overcharge: MoneySum(finding.overcharge)),
+            at: Key(account: finding.account, cycle: finding.cycle))
     }
 
     public mutating func merge(_ other: RefundLedger) {
@@ -67,8 +69,8 @@ public struct RefundLedger: Sendable, Equatable, Codable {
 public struct RuleTotals: Sendable, Equatable, Codable {
     public struct Entry: Sendable, Equatable, Codable {
         public var findings = 0
-        public var overcharge = Money.zero
-        public var shortfall = Money.zero
+        public var overcharge = MoneySum.zero
+        public var shortfall = MoneySum.zero
     }
 
     public private(set) var entries: [Rule: Entry] = [:]
@@ -89,5 +91,5 @@ public struct RuleTotals: Sendable, Equatable, Codable {
     }
 
     public var totalFindings: Int { entries.values.reduce(0) { $0 + $1.findings } }
-    public var totalOvercharge: Money { entries.values.reduce(Money.zero) { $0 + $1.overcharge } }
+    public var totalOvercharge: MoneySum { entries.values.reduce(MoneySum.zero) { $0 + $1.overcharge } }
 }

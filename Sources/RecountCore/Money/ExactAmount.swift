@@ -64,15 +64,20 @@ public struct ExactAmount: Equatable, Sendable {
             .reduced()
     }
 
-    /// The one rounding: to a whole number of `precision` grains, symmetric for negatives.
+    /// The one rounding: to a whole number of `precision` grains, symmetric for negatives. The
+    /// value must fit `Money` (a record's amounts do; sums use `roundedMicros`).
     public func rounded(_ precision: AmountPrecision, _ mode: RoundingMode) -> Money {
         if denominator == 1, let micros = Int64(exactly: numerator), micros != .min {
             return Self.rounded(micros, precision, mode)
         }
-        let grains = UInt64(
-            Self.grains(numerator.magnitude, (denominator * Int128(precision.grainMicros)).magnitude, mode))
-        let micros = Int64(grains) * precision.grainMicros
-        return Money(micros: numerator < 0 ? -micros : micros)
+        return Money(micros: Int64(roundedMicros(precision, mode)))
+    }
+
+    /// `rounded`, in 128-bit micros: for sums and their refunds, which may not fit `Money`.
+    public func roundedMicros(_ precision: AmountPrecision, _ mode: RoundingMode) -> Int128 {
+        let grain = Int128(precision.grainMicros)
+        let micros = Int128(Self.grains(numerator.magnitude, (denominator * grain).magnitude, mode)) * grain
+        return numerator < 0 ? -micros : micros
     }
 
     /// `ExactAmount(Money(micros: micros)).rounded(precision, mode)`, in 64-bit arithmetic when
@@ -100,12 +105,12 @@ public struct ExactAmount: Equatable, Sendable {
 
     /// Rounded once and written with exactly the precision's digits (`0.220`, `-3.500`, `12`).
     public func formatted(_ precision: AmountPrecision, _ mode: RoundingMode) -> String {
-        let micros = rounded(precision, mode).micros
+        let micros = roundedMicros(precision, mode)
         var text = micros < 0 ? "-" : ""
         let magnitude = micros.magnitude
-        text += String(magnitude / UInt64(Money.scale))
+        text += String(magnitude / UInt128(Money.scale))
         if precision.fractionDigits > 0 {
-            var fraction = String(magnitude % UInt64(Money.scale))
+            var fraction = String(magnitude % UInt128(Money.scale))
             fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
             text += "." + fraction.prefix(precision.fractionDigits)
         }

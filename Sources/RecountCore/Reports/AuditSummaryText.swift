@@ -24,8 +24,10 @@ public enum AuditSummaryText {
             let refund = undercharge ? "-" : amount(ExactAmount(entry.overcharge).times(catalog.refundFactor))
             let overcharge = undercharge ? "-" : amount(ExactAmount(entry.overcharge))
             lines.append(
-                ValidationSummary.pad(rule.code, 28, left: true) + ValidationSummary.pad(String(entry.findings), 10)
-                    + ValidationSummary.pad(overcharge, 16) + ValidationSummary.pad(refund, 16)
+                // A space before each column, so even amounts wider than it stay apart.
+                ValidationSummary.pad(rule.code, 28, left: true) + " "
+                    + ValidationSummary.pad(String(entry.findings), 9)
+                    + " " + ValidationSummary.pad(overcharge, 15) + " " + ValidationSummary.pad(refund, 15)
                     + (undercharge ? "  (shortfall " + amount(ExactAmount(entry.shortfall)) + ")" : ""))
         }
         lines.append(

@@ -85,6 +85,20 @@ extension ByteCursor {
         decimal(value.magnitude)
     }
 
+    /// Room `amount(wide:)` may take: a sign, 39 digits, a point, 6 fraction digits.
+    static let wideDecimalBound = 48
+
+    /// An amount in 128-bit micros already rounded to `precision` (sums, refunds): the 64-bit
+    /// path when it fits, as nearly every one does.
+    @inline(__always)
+    mutating func amount(wide micros: Int128, _ precision: AmountPrecision) {
+        if let narrow = Int64(exactly: micros) {
+            amount(Money(micros: narrow), precision)
+            return
+        }
+        for byte in ExactAmount(numerator: micros, denominator: 1).formatted(precision, .down).utf8 { self.byte(byte) }
+    }
+
     /// An amount already rounded to `precision`, with exactly its digits (`0.220`, `-3.500`, `12`).
     @inline(__always)
     mutating func amount(_ amount: Money, _ precision: AmountPrecision) {

@@ -11,7 +11,7 @@ enum FindingRow {
         let bound =
             ByteCursor.csvFieldBound(finding.recordID.utf8.count) + ByteCursor.csvFieldBound(finding.account.utf8.count)
             + ByteCursor.csvFieldBound(finding.detail.utf8.count) + ByteCursor.csvFieldBound(kind.utf8.count)
-            + ByteCursor.csvFieldBound(rule.utf8.count) + 8 * ByteCursor.decimalBound + 16
+            + ByteCursor.csvFieldBound(rule.utf8.count) + 7 * ByteCursor.decimalBound + ByteCursor.wideDecimalBound + 16
         out.write(reserving: bound) { row in
             row.csvField(kind)
             row.byte(0x2c)
@@ -33,7 +33,7 @@ enum FindingRow {
             row.byte(0x2c)
             row.amount(rounded(finding.overcharge, precision, rounding), precision)
             row.byte(0x2c)
-            row.amount(refund(finding.overcharge, catalog), precision)
+            row.amount(wide: refund(finding.overcharge, catalog), precision)
             row.byte(0x2c)
             row.csvField(finding.detail)
             row.byte(0x0a)
@@ -45,15 +45,28 @@ enum FindingRow {
         ExactAmount.rounded(money.micros, precision, mode)
     }
 
-    /// The refund column: `refund_factor × overcharge`, rounded once. When the product is whole
-    /// micros that fit 64 bits (a factor like 2 or 1.5), it is computed without 128-bit division;
-    /// otherwise `ExactAmount` keeps it exact. The same value either way.
+    /// The refund column, in micros: `refund_factor × overcharge`, rounded once. When the product
+    /// is whole micros that fit 64 bits (a factor like 2 or 1.5), it is computed without 128-bit
+    /// division; otherwise `ExactAmount` keeps it exact (and wide: a refund may not fit `Money`).
+    /// The same value either way.
     @inline(__always)
-    static func refund(_ overcharge: Money, _ catalog: TariffCatalog) -> Money {
+    static func refund(_ overcharge: Money, _ catalog: TariffCatalog) -> Int128 {
         let (product, overflow) = overcharge.micros.multipliedReportingOverflow(by: catalog.refundFactor.micros)
         if !overflow, product % Money.scale == 0 {
-            return rounded(Money(micros: product / Money.scale), catalog.precision, catalog.rounding)
+            return Int128(rounded(Money(micros: product / Money.scale), catalog.precision, catalog.rounding).micros)
         }
-        return ExactAmount(overcharge).times(catalog.refundFactor).rounded(catalog.precision, catalog.rounding)
+        return ExactAmount(overcharge).times(catalog.refundFactor).roundedMicros(catalog.precision, catalog.rounding)
+    }
+
+    /// The refund of a ledger row's overcharge sum.
+    static func refund(_ overcharge: MoneySum, _ catalog: TariffCatalog) -> Int128 {
+        if let narrow = overcharge.money { return refund(narrow, catalog) }
+        return ExactAmount(overcharge).times(catalog.refundFactor).roundedMicros(catalog.precision, catalog.rounding)
+    }
+
+    /// A sum rounded once to the catalog's precision, in micros.
+    static func rounded(_ sum: MoneySum, _ precision: AmountPrecision, _ mode: RoundingMode) -> Int128 {
+        if let narrow = sum.money { return Int128(rounded(narrow, precision, mode).micros) }
+        return ExactAmount(sum).roundedMicros(precision, mode)
     }
 }

@@ -112,7 +112,10 @@ public enum ReportWriter {
         Array("account,cycle,findings,overcharge,refund\n".utf8).withUnsafeBytes { out.raw($0) }
         for (key, entry) in ledger.sortedRows {
             guard entry.overcharge > .zero, catalog.refundFactor > .zero else { continue }
-            out.write(reserving: ByteCursor.csvFieldBound(key.account.utf8.count) + 4 * ByteCursor.decimalBound + 8) {
+            out.write(
+                reserving: ByteCursor.csvFieldBound(key.account.utf8.count) + 2 * ByteCursor.decimalBound + 2
+                    * ByteCursor.wideDecimalBound + 8
+            ) {
                 row in
                 row.csvField(key.account)
                 row.byte(0x2c)
@@ -120,9 +123,10 @@ public enum ReportWriter {
                 row.byte(0x2c)
                 row.decimal(UInt64(entry.findings))
                 row.byte(0x2c)
-                row.amount(FindingRow.rounded(entry.overcharge, catalog.precision, catalog.rounding), catalog.precision)
+                row.amount(
+                    wide: FindingRow.rounded(entry.overcharge, catalog.precision, catalog.rounding), catalog.precision)
                 row.byte(0x2c)
-                row.amount(FindingRow.refund(entry.overcharge, catalog), catalog.precision)
+                row.amount(wide: FindingRow.refund(entry.overcharge, catalog), catalog.precision)
                 row.byte(0x0a)
             }
         }

@@ -4,8 +4,8 @@ public enum SummaryJSON {
     public static func text(_ result: AuditResult, ledger: RefundLedger, catalogPath: String) -> String {
         let catalog = result.catalog
         func amount(_ value: ExactAmount) -> String { quote(value.formatted(catalog.precision, catalog.rounding)) }
-        func money(_ value: Money) -> String { amount(ExactAmount(value)) }
-        func refund(_ value: Money) -> String { amount(ExactAmount(value).times(catalog.refundFactor)) }
+        func money(_ value: MoneySum) -> String { amount(ExactAmount(value)) }
+        func refund(_ value: MoneySum) -> String { amount(ExactAmount(value).times(catalog.refundFactor)) }
 
         var lines: [String] = ["{"]
         lines.append("  \"tool\": \"recount\",")

@@ -27,6 +27,8 @@ struct CatalogLoader {
     ]
     /// Bound on a version's common `per` denominator (see `VoiceTariff`); real catalogs use 1s, 60s…
     static let maxDenominator: Int64 = 1_000_000_000_000
+    /// `refund_factor` at most 1000.
+    static let maxRefundFactor = Money(micros: 1000 * Money.scale)
 
     func load(yaml: String) throws(CatalogError) -> TariffCatalog {
         guard let root = try YAMLDocument.compose(yaml, file: file) else {
@@ -56,6 +58,11 @@ struct CatalogLoader {
             rounding = parsed
         }
         let refundFactor = try fields.amount("refund_factor") ?? Money(micros: 2_000_000)
+        // Refunds are a small multiple of the overcharge (2 by law); the bound also keeps every
+        // refund of a run's exact sums within 128 bits.
+        guard refundFactor <= Self.maxRefundFactor else {
+            throw fields.error("refund_factor", "must be at most \(SummaryJSON.plain(Self.maxRefundFactor))")
+        }
         let confirmationWindow = try fields.duration("confirmation_window") ?? 86_400
         let minConfirmationDelay = try fields.duration("min_confirmation_delay") ?? 0
 
