@@ -131,6 +131,82 @@ import Testing
         #expect(crossing > 100)  // many calls did cross a band start or end
     }
 
+    /// Calls of days to months: past `piecesBeforeShortcut` pieces the walk skips repeating week
+    /// cycles, and must still agree with the literal oracle to the micro.
+    @Test func longSplitCallsMatchLiteralOracle() throws {
+        let catalog = try Fixture.catalog(Self.yaml)
+        let rater = Rater(catalog: catalog)
+        let rules = catalog.plans.first { $0.id == "MX" }!.voice
+        var random = SeededGenerator(state: 1_000_003)
+        var rated = 0
+        for index in 0..<160 {
+            let local =
+                CivilTime.days(year: 2026, month: 10, day: 1) * 86_400
+                + (index % 4 == 0
+                    ? 9 * 3600 + Int64.random(in: 0..<31, using: &random) * 86_400  // on a band start
+                    : Int64.random(in: 0..<(31 * 86_400), using: &random))
+            let duration = Int64.random(in: 100_000...10_000_000, using: &random) + (index % 3 == 0 ? 0 : 1)
+            let destination = Self.destinations[index % Self.destinations.count]
+            let got = FieldDecoder.withBytes("MX") { plan in
+                FieldDecoder.withBytes(destination) { dest in
+                    rater.rate(
+                        UsageEvent(
+                            planID: plan, service: .voice, start: local - catalog.timezoneOffset,
+                            durationSeconds: duration, volumeBytes: 0, destination: dest))
+                }
+            }
+            if let (quantity, cost) = Self.oracle(rules, destination, local: local, duration: duration) {
+                rated += 1
+                #expect(
+                    got == .rated(quantity: quantity, amount: cost.rounded(catalog.precision, catalog.rounding)),
+                    "MX \(CivilTime.formatInstantUTC(local)) local, \(duration) s to \(destination)")
+            } else if case .rated = got {
+                Issue.record(
+                    "expected unfiled: \(CivilTime.formatInstantUTC(local)) local, \(duration) s to \(destination)")
+            }
+        }
+        #expect(rated > 60)
+    }
+
+    /// The longest valid calls (18 digits of seconds) on a two-band split plan, by hand: 10^10
+    /// whole days from local midnight, each 720 minutes at 0.10 and 720 at 0.05 = 108 a day. They
+    /// used to take a piece per band boundary (2·10^10 of them); now they return at once.
+    @Test func longestCallsRateByHand() throws {
+        let catalog = try Fixture.catalog(
+            """
+            plans:
+              - id: TWO
+                approval: "T-2"
+                effective_from: 2026-01-01
+                band_rule: split
+                voice:
+                  - destinations: [""]
+                    bands: [{from: "00:00", to: "12:00"}]
+                    steps: [{after: 0s, increment: 60s, rate: 0.10, per: 60s}]
+                  - destinations: [""]
+                    bands: [{from: "12:00", to: "24:00"}]
+                    steps: [{after: 0s, increment: 60s, rate: 0.05, per: 60s}]
+            """)
+        let rater = Rater(catalog: catalog)
+        let midnight = CivilTime.days(year: 2026, month: 10, day: 1) * 86_400 - catalog.timezoneOffset
+        func rate(_ duration: Int64) -> Rating {
+            FieldDecoder.withBytes("TWO") { plan in
+                FieldDecoder.withBytes("86") { dest in
+                    rater.rate(
+                        UsageEvent(
+                            planID: plan, service: .voice, start: midnight, durationSeconds: duration, volumeBytes: 0,
+                            destination: dest))
+                }
+            }
+        }
+        let days: Int64 = 10_000_000_000
+        #expect(rate(days * 86_400) == .rated(quantity: days * 86_400, amount: Money(micros: days * 108_000_000)))
+        // One second more: one more minute at the morning rate.
+        #expect(
+            rate(days * 86_400 + 1)
+                == .rated(quantity: days * 86_400 + 60, amount: Money(micros: days * 108_000_000 + 100_000)))
+    }
+
     @Test func splitEqualsStartWhenNoBoundaryInside() throws {
         let catalog = try Fixture.catalog(Self.yaml)
         let rater = Rater(catalog: catalog)

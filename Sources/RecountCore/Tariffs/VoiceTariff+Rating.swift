@@ -46,10 +46,19 @@ extension VoiceTariff {
     /// end, the end of the week segment it starts in (a band start or end), the end of its step.
     /// It takes the rule covering its start and is charged in whole increments of its step.
     /// Extra cuts where nothing changes cost nothing: the next piece continues on the same grid.
+    ///
+    /// A long call (any duration up to 18 digits is valid input) would take a piece per band
+    /// boundary — billions for the longest. Once every rule is in its last step, the next piece
+    /// depends only on the week second it starts at, so the pieces repeat as soon as a start
+    /// repeats; after `piecesBeforeShortcut` pieces the walk notes each start, and at the first
+    /// repeat skips all but the last whole cycles before the call's end, adding their charge
+    /// (the cycle's, times their number), then walks the rest. Same result as walking it all.
     func rateSplit(destination: UnsafeRawBufferPointer, localStart: Int64, duration: Int64) -> Outcome {
         var t: Int64 = 0
         var quantity: Int64 = 0
         var numerator: Int128 = 0
+        var pieces = 0
+        var shortcut = LongCallShortcut()
         repeat {
             let weekSecond = Self.weekSecond(local: localStart + t)
             let segment = schedule.segment(weekSecond)
@@ -70,7 +79,52 @@ extension VoiceTariff {
             quantity += charged
             numerator &+= Int128(charged) &* Int128(step.multiplier)
             t += charged
+            pieces &+= 1
+            if pieces > Self.piecesBeforeShortcut, t >= lastStepsFrom, t < duration {
+                shortcut.skipCycles(
+                    weekSecond: Self.weekSecond(local: localStart + t), duration: duration, t: &t,
+                    quantity: &quantity, numerator: &numerator)
+            }
         } while t < duration
         return .rated(quantity: quantity, numerator: numerator)
+    }
+
+    /// Pieces a split call walks before it looks for a repeating cycle: more than any call of a
+    /// few days has, so ordinary calls never pay for the bookkeeping.
+    static let piecesBeforeShortcut = 64
+}
+
+/// The repeat detection of `rateSplit`'s long calls: where each piece started in the week, and
+/// the call's charge so far when it did.
+private struct LongCallShortcut {
+    private struct Mark {
+        let t: Int64
+        let quantity: Int64
+        let numerator: Int128
+    }
+
+    private var starts: [Int64: Mark] = [:]
+    private var done = false
+
+    /// Called at each piece start past the last steps' start. At the first repeated week second,
+    /// moves the walk forward by as many whole cycles as leave at least one cycle before
+    /// `duration` (the walk then ends as it would have: no skipped piece reaches the end).
+    mutating func skipCycles(
+        weekSecond: Int64, duration: Int64, t: inout Int64, quantity: inout Int64, numerator: inout Int128
+    ) {
+        guard !done else { return }
+        guard let mark = starts[weekSecond] else {
+            starts[weekSecond] = Mark(t: t, quantity: quantity, numerator: numerator)
+            return
+        }
+        done = true
+        starts = [:]
+        let length = t - mark.t
+        let cycles = (duration - t) / length - 1
+        guard cycles > 0 else { return }
+        // Within the bounds of the walk itself: the skipped pieces are the walk's own.
+        quantity += cycles * (quantity - mark.quantity)
+        numerator &+= Int128(cycles) &* (numerator - mark.numerator)
+        t += cycles * length
     }
 }

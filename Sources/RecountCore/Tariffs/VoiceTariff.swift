@@ -21,6 +21,9 @@ struct VoiceTariff: Sendable {
     let steps: [RatedStep]
     let connectFeeMicros: [Int64]
     let denominator: Int64
+    /// The elapsed time from which every rule is in its last step (the largest last `after`):
+    /// from there a piece depends only on where in the week it starts (`rateSplit`'s shortcut).
+    let lastStepsFrom: Int64
 
     /// `denominator` must be a common multiple of every step's `per`, and every multiplier
     /// must fit `Int64` (the loader checks both and rejects the catalog otherwise).
@@ -45,6 +48,7 @@ struct VoiceTariff: Sendable {
         self.steps = steps
         self.connectFeeMicros = rules.map(\.connectFee.micros)
         self.denominator = denominator
+        lastStepsFrom = rules.map { $0.steps.last?.after ?? 0 }.max() ?? 0
     }
 
     /// The rule for `destination` at `segment`: longest prefix among the rules covering it; -1 if none.
