@@ -130,11 +130,12 @@ private func referenceItems(
 
     @Test func strayQuoteInUnquotedField() {
         let (items, lines) = scan("a,b\"c,d\nnext,1\n")
+        // The stray quote opens nothing: its own line is the malformed record, the next is read.
         #expect(
             items == [
-                .malformed(line: 0, reason: "stray quote inside an unquoted field", raw: "a,b\"c,d\nnext,1")
+                .malformed(line: 0, reason: "stray quote inside an unquoted field", raw: "a,b\"c,d"),
+                .record(line: 1, fields: ["next", "1"]),
             ])
-        // The stray quote opens a "quoted" region to the end: one malformed record, by the chunker's parity rule.
         #expect(lines == 2)
         let (closed, _) = scan("a,b\"c\",d\nnext,1\n")
         #expect(

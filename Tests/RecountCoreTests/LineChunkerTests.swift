@@ -140,9 +140,10 @@ enum CSVCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
-    @Test func recordEndsFollowQuoteParity() {
+    /// Record ends: newlines outside quoted fields; a quote opens a field only as its first byte.
+    @Test func recordEndsOutsideQuotedFields() {
         func ends(_ text: String) -> (Int?, Int?) {
-            Array(text.utf8).withUnsafeBytes { (LineChunker.firstRecordEnd($0), LineChunker.lastRecordEnd($0)) }
+            Array(text.utf8).withUnsafeBytes { (RecordEnds.first($0), RecordEnds.last($0)) }
         }
         #expect(ends("") == (nil, nil))
         #expect(ends("abc") == (nil, nil))
@@ -151,6 +152,16 @@ enum CSVCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
         #expect(ends("\"a\nb\nc") == (nil, nil))
         #expect(ends("x\n\"a\nb") == (1, 1))
         #expect(ends("\"\"\"\n\"\n") == (5, 5))  // """\n" is one quoted field holding a quote and a newline.
+        // A stray quote (not a field's first byte) opens nothing: its line still ends the record.
+        #expect(ends("a\"b\nc\n") == (3, 5))
+        #expect(ends("x,y\"\nz,\"q\nr\"\n") == (4, 12))
+        // Text after a closing quote opens nothing either; a quote after a comma opens a field.
+        #expect(ends("a,\"b\"c\"d\ne\n") == (8, 10))
+        #expect(ends("a,\"b\nc\"\nd") == (7, 7))
+        // A lone CR is text: a quote after it is stray.
+        #expect(ends("a\r\"b\nc") == (4, 4))
+        // The bytes end on a quote that may be the first of a pair: no end after the field's start.
+        #expect(ends("a\n\"b\nc\"") == (1, 1))
     }
 
     /// A record that never ends (an unclosed quote) stops at the limit instead of eating memory.

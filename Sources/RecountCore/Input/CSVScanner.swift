@@ -351,20 +351,11 @@ public final class CSVScanner {
         return count
     }
 
-    /// Moves past a malformed record: to the first newline after `start` where quote parity is
-    /// even (the chunker's rule), counting the lines it spans.
+    /// Moves past a malformed record: to its end by `RecordEnds` (the chunker's rule), counting
+    /// the lines it spans.
     private func skipMalformed(from start: Int, reason: String) -> Outcome {
-        var cursor = start
-        var even = true
-        while cursor < end {
-            let byte = base.load(fromByteOffset: cursor, as: UInt8.self)
-            cursor += 1
-            if byte == 0x22 {
-                even.toggle()
-            } else if byte == 0x0a {
-                if even { break }
-            }
-        }
+        let rest = UnsafeRawBufferPointer(start: base + start, count: end - start)
+        let cursor = RecordEnds.first(rest).map { start + $0 + 1 } ?? end
         linesConsumed = recordLine + countNewlines(start, cursor)
         position = cursor
         recordEnd = cursor

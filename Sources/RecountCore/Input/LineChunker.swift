@@ -7,10 +7,9 @@ import CZlib
 /// Cuts one file's decompressed bytes into record-aligned chunks.
 ///
 /// A chunk always ends just after a newline that is outside every quoted field, so a worker
-/// can scan it without knowing its neighbours. "Outside" is decided by quote parity counted
-/// from the chunk's start (itself a record start): in RFC 4180 every field holds an even
-/// number of quotes, and `CSVScanner` skips a malformed record by the same rule, so both
-/// always agree on where records end.
+/// can scan it without knowing its neighbours. "Outside" is decided by `RecordEnds` from the
+/// chunk's start (itself a record start), the rule `CSVScanner` also skips a malformed record
+/// by, so both always agree on where records end.
 final class LineChunker {
     let inflater: Inflater
     let path: String
@@ -36,7 +35,7 @@ final class LineChunker {
         let buffer = ChunkBuffer(capacity: max(chunkSize, 4096))
         var filled = 0
         while true {
-            let boundary = Self.firstRecordEnd(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<filled]))
+            let boundary = RecordEnds.first(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<filled]))
             if let boundary {
                 var header = Array(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<boundary]))
                 stash(UnsafeRawBufferPointer(rebasing: buffer.storage[(boundary + 1)..<filled]))
@@ -92,7 +91,7 @@ final class LineChunker {
                 buffer.count = filled
                 return filled > 0
             }
-            if let boundary = Self.lastRecordEnd(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<filled])) {
+            if let boundary = RecordEnds.last(UnsafeRawBufferPointer(rebasing: buffer.storage[0..<filled])) {
                 buffer.count = boundary + 1
                 stash(UnsafeRawBufferPointer(rebasing: buffer.storage[(boundary + 1)..<filled]))
                 return true
@@ -104,39 +103,5 @@ final class LineChunker {
             }
             buffer.grow(to: buffer.capacity * 2, keeping: filled)
         }
-    }
-
-    /// Offset of the last newline outside quotes, or nil.
-    static func lastRecordEnd(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
-        var best: Int? = nil
-        var segmentStart = 0
-        var even = true
-        var position = 0
-        while let quote = memchr(base + position, 0x22, bytes.count - position) {
-            let at = base.distance(to: UnsafeRawPointer(quote))
-            if even, let newline = lastNewline(base, segmentStart, at) { best = newline }
-            even.toggle()
-            position = at + 1
-            segmentStart = position
-        }
-        if even, let newline = lastNewline(base, segmentStart, bytes.count) { best = newline }
-        return best
-    }
-
-    /// Offset of the first newline outside quotes, or nil.
-    static func firstRecordEnd(_ bytes: UnsafeRawBufferPointer) -> Int? {
-        guard let base = bytes.baseAddress else { return nil }
-        var even = true
-        for index in 0..<bytes.count {
-            let byte = base.load(fromByteOffset: index, as: UInt8.self)
-            if byte == 0x22 { even.toggle() } else if byte == 0x0a, even { return index }
-        }
-        return nil
-    }
-
-    private static func lastNewline(_ base: UnsafeRawPointer, _ from: Int, _ to: Int) -> Int? {
-        guard to > from, let found = memrchr(base + from, 0x0a, to - from) else { return nil }
-        return base.distance(to: UnsafeRawPointer(found))
     }
 }

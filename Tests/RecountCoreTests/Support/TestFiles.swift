@@ -200,8 +200,9 @@ func csvLine(_ fields: [String], using random: inout SeededRandom) -> String {
 /// - an empty line (or a lone "\r" before "\n") between records is blank and skipped;
 /// - a record's line is the physical line (1-based) it starts on;
 /// - a malformed record (quote inside an unquoted field, text after a closing quote, a quote
-///   never closed) is skipped to the first "\n" at which the count of quotes since the record's
-///   start is even — the rule DESIGN.md's chunker and scanner share.
+///   never closed) is skipped to the first "\n" outside a quoted field, where a quote opens a
+///   quoted field only as a field's first character — the rule the chunker and scanner share
+///   (`RecordEnds`): a stray quote costs its own record only.
 enum ReferenceCSV {
     enum Item: Equatable, CustomStringConvertible {
         case record(line: Int, fields: [String])
@@ -320,13 +321,27 @@ enum ReferenceCSV {
                 items.append(.record(line: line, fields: fields))
                 line += lineBreaks(recordStart, i)
             } else {
-                // Skip to the first '\n' at even quote parity from the record's start.
+                // Skip to the first '\n' outside a quoted field: a '"' opens one only as a field's
+                // first character; inside, '""' is a quote and any other '"' closes it.
                 var j = recordStart
-                var even = true
+                var quoted = false
+                var fieldStart = true
                 while j < n {
                     let s = scalars[j]
                     j += 1
-                    if s == "\"" { even.toggle() } else if s == "\n", even { break }
+                    if quoted {
+                        if s == "\"" {
+                            if j < n, scalars[j] == "\"" { j += 1 } else { quoted = false }
+                        }
+                        continue
+                    }
+                    if s == "\n" { break }
+                    if s == "\"", fieldStart {
+                        quoted = true
+                        fieldStart = false
+                        continue
+                    }
+                    fieldStart = s == ","
                 }
                 items.append(.malformed(line: line))
                 line += lineBreaks(recordStart, j)
