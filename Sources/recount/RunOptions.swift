@@ -32,7 +32,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Worker threads (default: the number of cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Malformed rows allowed before the run aborts; they are listed in rejects.csv.")
+    @Option(
+        help: "Malformed rows allowed before the run aborts; audit lists them in rejects.csv, validate prints them.")
     var maxRejects: Int = 0
 
     @Option(help: ArgumentHelp("Bytes of decompressed input per chunk handed to a worker.", visibility: .hidden))

@@ -9,7 +9,8 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Streams every file, checks the gzip integrity, the header's columns and every field of every row, \
             and prints per file: rows, bytes (compressed and decompressed) and rejects. The first malformed row \
-            aborts with file:line (exit 2) unless --max-rejects allows it.
+            aborts with file:line (exit 2) unless --max-rejects allows it; the rows it allows are listed \
+            (file:line: reason). Writes no files.
             """)
 
     @OptionGroup var inputs: InputOptions

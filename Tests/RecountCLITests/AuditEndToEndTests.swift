@@ -83,6 +83,30 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fresh))
     }
 
+    /// `--out` naming an input folder or a folder of other files is refused with exit 1 before
+    /// anything is read, and both are left as they were (the swap used to delete them).
+    @Test func outThatWouldDestroyInputsIsRefused() throws {
+        let base = TestSupport.temporaryFolder()
+        try FileManager.default.copyItem(atPath: TestSupport.demo + "/usage", toPath: base + "/usage")
+        try FileManager.default.createDirectory(atPath: base + "/notes", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: base + "/notes/keep.txt", contents: Data("keep".utf8))
+        let before = try FileManager.default.contentsOfDirectory(atPath: base + "/usage").sorted()
+        var arguments = TestSupport.demoArguments(out: base + "/usage")
+        arguments[arguments.firstIndex(of: TestSupport.demo + "/usage")!] = base + "/usage"
+        for out in [base + "/usage", base + "/notes", base + "/notes/keep.txt"] {
+            arguments[arguments.count - 1] = out
+            var thrown: Error?
+            do { try runAudit(arguments) } catch { thrown = error }
+            #expect((thrown as? ExitCode)?.rawValue == 1, "--out \(out)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/usage").sorted() == before)
+        #expect(try TestSupport.read(base + "/notes/keep.txt") == "keep")
+        // A new folder, then the same folder again (it holds only reports now): both accepted.
+        arguments[arguments.count - 1] = base + "/report"
+        try runAudit(arguments)
+        try runAudit(arguments)
+    }
+
     @Test func failOnFindingsExitsThree() throws {
         let out = TestSupport.temporaryFolder() + "/report"
         var thrown: Error?

@@ -134,6 +134,12 @@ private func row(_ id: Int, start: String = "2026-10-05T10:00:00", amount: Strin
         ])
         #expect(three.status == 0, "\(three.stderr)")
         #expect(three.stdout.contains("1 files, 7 rows, 3 rejected"))
+        // The rows let through are listed, in input order.
+        let listed = three.stdout.split(separator: "\n").filter { $0.hasPrefix("rejected: ") }
+        #expect(listed.count == 3)
+        #expect(listed[0].hasPrefix("rejected: \(usage):3: destination: "), "\(three.stdout)")
+        #expect(listed[1].hasPrefix("rejected: \(usage):6: start: "))
+        #expect(listed[2].hasPrefix("rejected: \(usage):8: billed_amount: "))
     }
 
     @Test func inputErrorsExitTwo() throws {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The table `recount validate` prints: one line per file, then totals and throughput.
+/// What `recount validate` prints: a line per file, the rows `--max-rejects` let through (each
+/// `file:line: reason`, in input order), then totals and throughput.
 public enum ValidationSummary {
     public static func text(_ report: PipelineReport) -> String {
         var lines = ["kind          rows   rejects   compressed  decompressed  file"]
@@ -9,6 +10,9 @@ public enum ValidationSummary {
                 pad(file.kind.rawValue, 12, left: true) + pad(String(file.rowsRead), 7)
                     + pad(String(file.rowsRejected), 10) + pad(String(file.compressedBytes), 13)
                     + pad(String(file.decompressedBytes), 14) + "  " + file.path)
+        }
+        for reject in report.rejects {
+            lines.append("rejected: \(report.files[reject.file].path):\(reject.line): \(reject.reason)")
         }
         let rows = report.files.reduce(0) { $0 + $1.rowsRead }
         let bytes = report.files.reduce(0) { $0 + $1.decompressedBytes }
