@@ -200,6 +200,8 @@ import Testing
         options.usageRows = 10_000_000
         options.accounts = 1
         #expect(throws: GeneratorError.self) { try options.validate() }
+        let empty = #expect(throws: GeneratorError.self) { try GeneratorOptions(outputFolder: "").validate() }
+        #expect(empty?.description == "--out is empty: give the folder to write the set to")
     }
 
     @Test func refusesANonEmptyFolderWithoutForce() throws {

@@ -25,6 +25,7 @@ public struct GeneratorOptions: Sendable {
 
     /// Checks the combination; every message names the flag to change.
     public func validate() throws(GeneratorError) {
+        guard !outputFolder.isEmpty else { throw .invalidOption("--out is empty: give the folder to write the set to") }
         guard usageRows >= 0 else { throw .invalidOption("--usage-rows must be 0 or more") }
         guard charges >= 0 else { throw .invalidOption("--charges must be 0 or more") }
         guard accounts >= 1, accounts <= 100_000_000 else { throw .invalidOption("--accounts must be 1…100000000") }
