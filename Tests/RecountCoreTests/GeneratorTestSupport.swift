@@ -192,7 +192,7 @@ enum GeneratorTestSupport {
                         }
                     }
                     switch rating {
-                    case .unfiled:
+                    case .unfiled, .unrepresentable:
                         rule = .unfiledTariff
                         overcharge = billed
                     case .rated(let quantity, let expected):

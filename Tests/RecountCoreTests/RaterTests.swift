@@ -386,8 +386,54 @@ import Testing
             case .unfiled(let reason):
                 #expect(!reason.isEmpty)
                 #expect(silent == .unfiled(reason: ""), "\(plan) \(service)")
+            case .unrepresentable:
+                Issue.record("no case here is near the bound: \(plan) \(service)")
             }
         }
         #expect(ratedCount == 4)
+    }
+}
+
+/// One bound on a record's expected amount, whichever path rounds it: `rate: 4, per: 2` and
+/// `rate: 2, per: 1` (the same price) rate alike below `Rater.maxExpected` and are both
+/// unrepresentable above it (the first used to be refused at 6 trillion while the second was
+/// rated: its product fits 64 bits before the division).
+@Suite struct ExpectedAmountBoundTests {
+    func rating(rate: String, per: String, volume: Int64) throws -> Rating {
+        let catalog = try Fixture.catalog(
+            """
+            plans:
+              - id: P
+                approval: "X"
+                effective_from: 2026-01-01
+                data:
+                  - {increment: 1, rate: \(rate), per: \(per)}
+            """)
+        return Rater(catalog: catalog).rate(plan: "P", .data, start: "2026-10-05T10:00:00", volume: volume)
+    }
+
+    @Test func samePriceSameAnswer() throws {
+        // 2·10^12 bytes at 2 per byte: 4,000,000,000,000 (4·10^18 micros, under the ~4.61·10^18 bound).
+        #expect(
+            try rating(rate: "4", per: "2", volume: 2_000_000_000_000)
+                == .rated(quantity: 2_000_000_000_000, amount: Money(micros: 4_000_000_000_000_000_000)))
+        #expect(
+            try rating(rate: "2", per: "1", volume: 2_000_000_000_000)
+                == .rated(quantity: 2_000_000_000_000, amount: Money(micros: 4_000_000_000_000_000_000)))
+        // 3·10^12 bytes: 6·10^12, past the bound, both ways.
+        for (rate, per) in [("4", "2"), ("2", "1")] {
+            guard case .unrepresentable = try rating(rate: rate, per: per, volume: 3_000_000_000_000) else {
+                Issue.record("rate \(rate) per \(per): expected unrepresentable")
+                continue
+            }
+        }
+        // At the bound (4,611,686,018,427.387903): 4,611,686,018,427 bytes at 1 each is rated, a byte more is not.
+        #expect(
+            try rating(rate: "1", per: "1", volume: 4_611_686_018_427)
+                == .rated(quantity: 4_611_686_018_427, amount: Money(micros: 4_611_686_018_427_000_000)))
+        guard case .unrepresentable = try rating(rate: "1", per: "1", volume: 4_611_686_018_428) else {
+            Issue.record("a byte past the bound: expected unrepresentable")
+            return
+        }
     }
 }

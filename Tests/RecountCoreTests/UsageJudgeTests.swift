@@ -15,6 +15,21 @@ import Testing
         plan: String = "S", service: Service = .voice, start: String = "2026-10-05T10:00:00", duration: Int64 = 0,
         volume: Int64 = 0, destination: String = "8613800138000", billedQuantity: Int64, billed: String
     ) -> UsageJudge.Verdict? {
+        switch judged(
+            plan: plan, service: service, start: start, duration: duration, volume: volume, destination: destination,
+            billedQuantity: billedQuantity, billed: billed)
+        {
+        case .success(let verdict): return verdict
+        case .failure(let error):
+            Issue.record("rejected: \(error)")
+            return nil
+        }
+    }
+
+    func judged(
+        plan: String = "S", service: Service = .voice, start: String = "2026-10-05T10:00:00", duration: Int64 = 0,
+        volume: Int64 = 0, destination: String = "8613800138000", billedQuantity: Int64, billed: String
+    ) -> Result<UsageJudge.Verdict?, RowError> {
         let startEpoch = FieldDecoder.withBytes(start) { FieldDecoder.timestamp($0, defaultOffset: 8 * 3600) }!
         return plan.utf8CString.withUnsafeBytes { planBytes in
             destination.utf8CString.withUnsafeBytes { destinationBytes in
@@ -25,9 +40,26 @@ import Testing
                     destination: UnsafeRawBufferPointer(rebasing: destinationBytes.dropLast()), service: service,
                     start: startEpoch, durationSeconds: duration, volumeBytes: volume, billedQuantity: billedQuantity,
                     billedAmount: Money(billed)!, cycle: 202610)
-                return Self.judge.judge(record)
+                return Result { () throws(RowError) in try Self.judge.judge(record) }
             }
         }
+    }
+
+    /// An expected amount past `Rater.maxExpected` (a call of 10^18 s at 0.02 per 6 s: ~3.3·10^15)
+    /// is a reject naming the bound, not a finding on a made-up amount; just inside it is rated.
+    @Test func expectedAmountPastTheBoundIsARejectNotAFinding() {
+        let longest = judged(duration: 999_999_999_999_999_999, billedQuantity: 1, billed: "1")
+        #expect(
+            longest
+                == .failure(
+                    RowError(
+                        "row",
+                        "expected amount under plan S exceeds 4611686018427, the most one record can be rated to exactly"
+                    )))
+        // 10^14 s: 0.20 for the first minute, then ⌈(10^14 − 60) / 6⌉ = 16,666,666,666,657 increments of
+        // 6 s at 0.02 = 333,333,333,333.14: 333333333333.340 in all (an undercharge).
+        let long = verdict(duration: 100_000_000_000_000, billedQuantity: 1, billed: "1")
+        #expect(long?.rule == .undercharge && long?.expectedAmount == Money("333333333333.34"))
     }
 
     @Test func cleanWhenBilledExactly() {

@@ -32,6 +32,8 @@ public enum RateRun {
                         (row) throws(RowError) in
                         let record = try decoder.decode(row)
                         let rating: Rating? = record.plan.isEmpty ? nil : rater.rate(record.event)
+                        // Rejected as in the audit: no made-up amount is written.
+                        if case .unrepresentable(let reason) = rating { throw RowError("row", reason) }
                         // One capacity check a row: the record_id's worst case, two numbers, separators.
                         out.write(
                             reserving: ByteCursor.csvFieldBound(record.recordID.count) + 2 * ByteCursor.decimalBound + 4

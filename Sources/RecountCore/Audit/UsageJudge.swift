@@ -14,9 +14,10 @@ public struct UsageJudge: Sendable {
 
     public init(rater: Rater) { self.rater = rater }
 
-    /// nil when the record is clean. Strings are built only for findings.
+    /// nil when the record is clean. Strings are built only for findings. Throws (a reject)
+    /// when the expected amount is beyond what one record can be rated to exactly.
     @inline(__always)
-    public func judge(_ record: UsageRecord) -> Verdict? {
+    public func judge(_ record: UsageRecord) throws(RowError) -> Verdict? {
         let billed = record.billedAmount
         if record.plan.isEmpty {
             return Verdict(
@@ -31,6 +32,8 @@ public struct UsageJudge: Sendable {
             return Verdict(
                 rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
                 overcharge: max(billed, .zero), detail: reason)
+        case .unrepresentable(let reason):
+            throw RowError("row", reason)
         case .rated(let quantity, let amount):
             expectedQuantity = quantity
             expected = amount

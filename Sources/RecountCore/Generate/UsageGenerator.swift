@@ -336,6 +336,9 @@ struct UsageGenerator: Sendable {
                 record: RecordID.text(.usage, row.recordNumber),
                 detail: "plan P01 should cover every \(row.service.name) record but the rater says it is unfiled"
                     + (reason.isEmpty ? "" : ": \(reason)"))
+        case .unrepresentable(let reason):
+            // Generated quantities are minutes to hours: never near the bound.
+            throw .raterDisagrees(record: RecordID.text(.usage, row.recordNumber), detail: reason)
         }
     }
 

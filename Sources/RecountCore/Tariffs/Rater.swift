@@ -93,19 +93,30 @@ public final class Rater: Sendable {
         return rated(quantity, Int128(quantity) * Int128(rate.micros), over: per, version: version)
     }
 
+    /// The largest expected amount of one record, in micros (~4.6 trillion currency units): half
+    /// of `Money`'s range, so that a finding's differences (billed − expected, expected − billed,
+    /// with billed at most 12 integer digits) never overflow. No real charge comes near it.
+    public static let maxExpected = Money(micros: Int64.max / 2)
+
     @inline(__always)
     private func rated(_ quantity: Int64, _ numerator: Int128, over denominator: Int64, version: Int) -> Rating {
         guard let amount = round(numerator, over: denominator) else {
-            return unfiled("expected amount under plan \(catalog.plans[version].id) is too large to represent")
+            return .unrepresentable(
+                reason: "expected amount under plan \(catalog.plans[version].id) exceeds "
+                    + "\(ExactAmount(Self.maxExpected).formatted(AmountPrecision(fractionDigits: 0), .down)), "
+                    + "the most one record can be rated to exactly")
         }
         return .rated(quantity: quantity, amount: amount)
     }
 
     /// The one rounding of `numerator / denominator` micros to the catalog's precision.
     /// Usual case in 64-bit integers (denominator ≤ 10^12 and grain ≤ 10^6, so their product
-    /// fits); otherwise `ExactAmount.rounded`. Nil when the result does not fit `Money`.
+    /// fits); otherwise `ExactAmount.roundedMicros`. Nil when the rounded amount is beyond
+    /// `maxExpected` either way (one bound for both paths: `rate: 4, per: 2` and `rate: 2, per: 1`
+    /// give the same answer).
     @inline(__always)
     func round(_ numerator: Int128, over denominator: Int64) -> Money? {
+        let limit = UInt64(Self.maxExpected.micros)
         if numerator >= 0 && numerator <= Int128(Int64.max) {
             let value = UInt64(numerator)
             let divisor = UInt64(denominator) &* UInt64(grainMicros)
@@ -116,11 +127,14 @@ public final class Rater: Sendable {
             case .up: if remainder != 0 { grains += 1 }
             case .halfUp: if remainder >= divisor - remainder { grains += 1 }
             }
-            let (micros, overflow) = Int64(grains).multipliedReportingOverflow(by: grainMicros)
-            return overflow ? nil : Money(micros: micros)
+            let (micros, overflow) = grains.multipliedReportingOverflow(by: UInt64(grainMicros))
+            return overflow || micros > limit ? nil : Money(micros: Int64(micros))
         }
-        guard numerator.magnitude / UInt128(denominator) < UInt128(Int64.max / 2) else { return nil }
-        return ExactAmount(numerator: numerator, denominator: Int128(denominator)).rounded(catalog.precision, rounding)
+        // Far past the limit: no rounding (which could overflow) is needed to say so.
+        guard numerator.magnitude / UInt128(denominator) <= UInt128(limit) else { return nil }
+        let micros = ExactAmount(numerator: numerator, denominator: Int128(denominator)).roundedMicros(
+            catalog.precision, rounding)
+        return micros.magnitude > UInt128(limit) ? nil : Money(micros: Int64(micros))
     }
 
     /// Record bytes as text, for `unfiled` reasons only (never on the success path).
