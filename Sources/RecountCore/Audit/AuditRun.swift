@@ -227,12 +227,12 @@ public enum AuditRun {
         let lines = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
             (row) throws(RowError) in
             let record = try decoder.decode(row)
-            // Judged first: a record it rejects must not enter the duplicate index (never "seen").
-            let verdict = try judge.judge(record)
+            // Rated first: a record rejected there must not enter the duplicate index (never "seen").
+            let rating = try judge.rating(record)
             let order = RecordOrder.make(job.position, record: recordIndex)
             recordIndex += 1
             keys.append(record, order: order)
-            if let verdict {
+            if let verdict = judge.judge(record, rating: rating) {
                 findings.append(
                     Finding(
                         kind: .usage, recordID: String(decoding: record.recordID, as: UTF8.self),

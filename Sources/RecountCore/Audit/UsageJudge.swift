@@ -18,22 +18,39 @@ public struct UsageJudge: Sendable {
     /// when the expected amount is beyond what one record can be rated to exactly.
     @inline(__always)
     public func judge(_ record: UsageRecord) throws(RowError) -> Verdict? {
+        judge(record, rating: try rating(record))
+    }
+
+    /// The record's rating (nil without a plan); throws the reject of an expected amount past
+    /// `Rater.maxExpected`. Separate from `judge(_:rating:)` so the audit can reject a record
+    /// before the duplicate index sees it, and judge it after.
+    @inline(__always)
+    public func rating(_ record: UsageRecord) throws(RowError) -> Rating? {
+        if record.plan.isEmpty { return nil }
+        let rating = rater.rate(record.event)
+        if case .unrepresentable(let reason) = rating { throw RowError("row", reason) }
+        return rating
+    }
+
+    /// nil when the record is clean, given its `rating(_:)`.
+    @inline(__always)
+    public func judge(_ record: UsageRecord, rating: Rating?) -> Verdict? {
         let billed = record.billedAmount
-        if record.plan.isEmpty {
+        guard let rating else {
             return Verdict(
                 rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
                 overcharge: max(billed, .zero), detail: "no plan given")
         }
         let expectedQuantity: Int64
         let expected: Money
-        switch rater.rate(record.event) {
+        switch rating {
         case .unfiled(let reason):
             // A credit (negative amount) on an unfiled tariff overcharges nothing.
             return Verdict(
                 rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
                 overcharge: max(billed, .zero), detail: reason)
-        case .unrepresentable(let reason):
-            throw RowError("row", reason)
+        case .unrepresentable:
+            return nil  // `rating(_:)` rejected it
         case .rated(let quantity, let amount):
             expectedQuantity = quantity
             expected = amount
