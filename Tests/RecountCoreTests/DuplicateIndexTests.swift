@@ -55,11 +55,14 @@ import Testing
         return chunks
     }
 
+    /// The rows' batch; rows at `takenBack` are appended and then taken back (a record the audit
+    /// rejects after writing its key).
     static func batch(
-        _ rows: [Row], source: EntryBlockSource = EntryBlockSource(), expectedRecords: Int = 64
+        _ rows: [Row], source: EntryBlockSource = EntryBlockSource(), expectedRecords: Int = 64,
+        takenBack: Set<Int> = []
     ) -> UsageKeyBatch {
         var batch = UsageKeyBatchBuilder(source: source, expectedRecords: expectedRecords)
-        for row in rows {
+        for (index, row) in rows.enumerated() {
             row.id.utf8CString.withUnsafeBytes { id in
                 row.account.utf8CString.withUnsafeBytes { account in
                     row.destination.utf8CString.withUnsafeBytes { destination in
@@ -71,6 +74,7 @@ import Testing
                             start: row.start, durationSeconds: row.duration, volumeBytes: row.volume,
                             billedQuantity: 1, billedAmount: Money(micros: row.billed), cycle: 202610)
                         batch.append(record, order: row.order)
+                        if takenBack.contains(index) { batch.removeLast() }
                     }
                 }
             }
@@ -234,6 +238,25 @@ import Testing
     /// A builder that grows its arrays (sized for no records) gives the batch one sized for the
     /// whole chunk gives, so does one whose entries spill over many small blocks, and so does
     /// the batch's JSON form; each entry reads back as its record.
+    /// Taking entries back (in small blocks, so some were the first of a new block) leaves the
+    /// batch the rows without them would have made.
+    @Test func takenBackEntriesLeaveNoTrace() {
+        let rows = (0..<2_000).map { index in
+            Row(
+                order: RecordOrder.make(ChunkPosition(file: 1, sequence: 3), record: index), id: "U\(index)",
+                account: "A\(index % 17)", service: index % 3 == 0 ? .sms : .data, start: Int64(index) * 59,
+                duration: 0, volume: Int64(index * 31), destination: "", billed: Int64(index) * 10)
+        }
+        let rejected = Set(rows.indices.filter { $0 % 7 == 3 || $0 == 0 || $0 == rows.count - 1 })
+        let kept = rows.indices.filter { !rejected.contains($0) }.map { rows[$0] }
+        for blockSize in [256, 4096, EntryBlock.standardSize] {
+            let source = EntryBlockSource(blockSize: blockSize)
+            let taken = Self.batch(rows, source: source, takenBack: rejected)
+            #expect(taken == Self.batch(kept, source: EntryBlockSource(blockSize: blockSize)), "block \(blockSize)")
+            #expect(taken.count == kept.count)
+        }
+    }
+
     @Test func builderGrowthKeepsEveryEntry() throws {
         let rows = (0..<3_000).map { index in
             Row(

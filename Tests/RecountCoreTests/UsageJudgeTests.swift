@@ -120,3 +120,29 @@ enum TestPaths {
         return FileManager.default.currentDirectoryPath
     }()
 }
+
+/// Through the whole audit: a record rejected for an expected amount past the bound is never
+/// "seen" (DESIGN.md §5a): a later record with its record_id is no duplicate.
+@Suite struct UnrepresentableRejectTests {
+    @Test(arguments: [1, 2])
+    func rejectedRecordIsNeverSeen(threads: Int) throws {
+        let folder = TempFolder()
+        let header =
+            "record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,"
+            + "billed_amount,cycle\n"
+        let giant = folder.write(
+            "a.csv", header + "U1,A1,S,voice,2026-10-05T10:00:00,999999999999999999,0,8613800138000,60,0.2,\n")
+        let normal = folder.write(
+            "b.csv", header + "U1,A1,S,voice,2026-10-05T11:00:00,60,0,8613800138000,60,0.2,\n")
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let result = try AuditRun.run(
+            AuditConfiguration(
+                catalog: catalog, files: [InputFile(kind: .usage, path: giant), InputFile(kind: .usage, path: normal)],
+                pipeline: PipelineOptions(threads: threads, maxRejects: 1)))
+        #expect(result.rejects.count == 1)
+        #expect(result.rejects.first?.line == 2)
+        #expect(result.rejects.first?.reason.hasPrefix("row: expected amount under plan S exceeds") == true)
+        #expect(result.findings.isEmpty)
+        #expect(result.rows[.usage] == RowCounts(read: 2, rejected: 1))
+    }
+}

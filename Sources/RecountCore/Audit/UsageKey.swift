@@ -401,6 +401,15 @@ private struct PlacedEntries: ~Copyable {
         if blockEnd > source.blockSize { used = blockEnd }
     }
 
+    /// Takes back the entry placed last: its bytes are overwritten by the next entry and its
+    /// slots in the arrays reused. It is always in the current run (placing it may have started
+    /// that run, which is then left empty).
+    mutating func removeLast() {
+        precondition(count > runFirstEntry, "no entry to take back")
+        count &-= 1
+        used = Int(offsets[count])
+    }
+
     private mutating func nextBlock(_ bound: Int) {
         endRun()
         block = EntryBlock(byteCount: max(source.blockSize, bound))
@@ -468,6 +477,10 @@ struct UsageKeyBatchBuilder: ~Copyable {
                     seed: UsageKey.contentSeed))
         placed.commit(at.end)
     }
+
+    /// Takes back the last record appended (the audit rejected it after its key was written: a
+    /// rejected row is never "seen" by the duplicate check).
+    mutating func removeLast() { placed.removeLast() }
 
     /// The batch of everything appended (no copy).
     consuming func finish() -> UsageKeyBatch {
