@@ -94,8 +94,14 @@ extension ByteCursor {
     mutating func amount(wide micros: Int128, _ precision: AmountPrecision) {
         if let narrow = Int64(exactly: micros) {
             amount(Money(micros: narrow), precision)
-            return
+        } else {
+            amountPast64Bits(micros, precision)
         }
+    }
+
+    /// The rare wide case out of line, so the row writers keep the 64-bit path inlined.
+    @inline(never)
+    mutating func amountPast64Bits(_ micros: Int128, _ precision: AmountPrecision) {
         for byte in ExactAmount(numerator: micros, denominator: 1).formatted(precision, .down).utf8 { self.byte(byte) }
     }
 
