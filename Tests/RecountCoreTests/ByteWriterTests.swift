@@ -152,3 +152,30 @@ import Testing
         }
     }
 }
+
+/// The word-at-a-time quoting test against the byte loop it replaced: every length to 40, each
+/// special byte at every position, and bytes one off the specials (`+`, `!`, `#`, VT, SO, DEL).
+@Suite struct CSVQuotingTests {
+    static func byteLoop(_ bytes: [UInt8]) -> Bool { bytes.contains { [0x2c, 0x22, 0x0a, 0x0d].contains($0) } }
+
+    @Test func needsQuotesMatchesTheByteLoop() {
+        let plain: [UInt8] = [0x61, 0x2b, 0x21, 0x23, 0x0b, 0x0e, 0x2d, 0x7f, 0xe4, 0x30]
+        for count in 0...40 {
+            let base = (0..<count).map { plain[$0 % plain.count] }
+            var cases = [base]
+            for special: UInt8 in [0x2c, 0x22, 0x0a, 0x0d] {
+                for position in 0..<count {
+                    var bytes = base
+                    bytes[position] = special
+                    cases.append(bytes)
+                }
+            }
+            for bytes in cases {
+                let fast = bytes.withUnsafeBytes {
+                    ByteCursor.needsQuotes($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count)
+                }
+                #expect(fast == Self.byteLoop(bytes), "\(bytes)")
+            }
+        }
+    }
+}
