@@ -46,6 +46,12 @@ import Testing
                     try OutputPlace.checkFile(refused, inputs: inputs, working: root)
                 }
             }
+            // Devices (and links to them): the finished file would be renamed over the node.
+            for device in ["/dev/full", "/dev/null", "/dev/stdout"] {
+                #expect(throws: OutputError.self, "--out '\(device)'") {
+                    try OutputPlace.checkFile(device, inputs: inputs, working: root)
+                }
+            }
             for accepted in ["rated.csv", "in/rated.csv.gz", "notes/x.txt"] {
                 #expect(throws: Never.self, "--out '\(accepted)'") {
                     try OutputPlace.checkFile(accepted, inputs: inputs, working: root)

@@ -183,6 +183,30 @@ enum TrickyTexts {
         #expect(totals.totalOvercharge == MoneySum(micros: 336_000))
     }
 
+    /// `refund_rows` counts the rows refunds.csv holds: none when `refund_factor` is 0, though
+    /// overcharges remain.
+    @Test func refundRowsMatchTheRefundsFile() throws {
+        let findings = [
+            finding("A1", 202_610, .rateInflation, billed: 500_000, expected: 200_000),
+            finding("A2", 202_610, .rateInflation, billed: 7_000, expected: 2_000),
+            finding("A3", 202_610, .undercharge, billed: 1_000, expected: 2_000),
+        ]
+        let ledger = RefundLedger(findings)
+        var catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let folder = TempFolder()
+        for (factor, rows) in [(Int64(2_000_000), 2), (0, 0)] {
+            catalog.refundFactor = Money(micros: factor)
+            #expect(ledger.refundRows(factor: catalog.refundFactor) == rows)
+            try ReportWriter.writeRefunds(ledger, catalog, to: folder.path + "/refunds.csv")
+            let written = try String(contentsOfFile: folder.path + "/refunds.csv", encoding: .utf8)
+            #expect(written.split(separator: "\n").count == rows + 1, "factor \(factor)")
+            let result = AuditResult(
+                catalog: catalog, findings: findings, rows: [:], rejects: [], files: [], startedAt: Date(),
+                finishedAt: Date(), duplicateIndexBytes: 0, duplicateIndexRecords: 0)
+            #expect(SummaryJSON.text(result, ledger: ledger, catalogPath: "c.yaml").contains("\"refund_rows\": \(rows)}"))
+        }
+    }
+
     /// Sums past 64 bits stay exact: twelve overcharges of the largest billed amount (12 integer
     /// digits) and ten credits of its negative, which overflowed `Money` and stopped the run.
     @Test func sumsPastSixtyFourBitsStayExact() throws {

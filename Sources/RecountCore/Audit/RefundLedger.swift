@@ -54,6 +54,15 @@ public struct RefundLedger: Sendable, Equatable, Codable {
         for (key, entry) in other.entries { add(entry, at: key) }
     }
 
+    /// Whether an entry is a row of refunds.csv (DESIGN.md §5: refund > 0 — the exact refund,
+    /// `factor × overcharge`, before rounding). The file and summary.json's `refund_rows` both ask here.
+    public static func owesRefund(_ entry: Entry, factor: Money) -> Bool {
+        entry.overcharge > .zero && factor > .zero
+    }
+
+    /// The rows refunds.csv holds under `factor`.
+    public func refundRows(factor: Money) -> Int { entries.values.reduce(0) { $0 + (Self.owesRefund($1, factor: factor) ? 1 : 0) } }
+
     /// Rows by byte order of account, then cycle.
     public var sortedRows: [(Key, Entry)] {
         entries.map { ($0.key, $0.value) }.sorted { lhs, rhs in

@@ -49,8 +49,9 @@ public enum OutputPlace {
         }
     }
 
-    /// `rate`'s `--out`: not a folder, and not an input or the catalog. Relative paths are
-    /// taken from `working`.
+    /// `rate`'s `--out`: not a folder, not a device, pipe or socket (the finished file is renamed
+    /// over the path: as root, `--out /dev/full` replaced the device node), and not an input or
+    /// the catalog. Relative paths are taken from `working`.
     public static func checkFile(
         _ path: String, inputs: [String], working: String = FileManager.default.currentDirectoryPath
     ) throws(OutputError) {
@@ -59,6 +60,13 @@ public enum OutputPlace {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue {
             throw .unusablePlace(path: path, reason: "it is a folder; --out takes a file")
+        }
+        var info = stat()
+        if stat(target, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            throw .unusablePlace(
+                path: path,
+                reason: "it is not a regular file (a device, pipe or socket); the output is written beside it "
+                    + "and renamed over it, so give a file path")
         }
         for input in inputs where absolute(input, from: working) == target {
             throw .unusablePlace(path: path, reason: "it is an input of this run; give another file")

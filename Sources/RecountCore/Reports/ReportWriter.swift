@@ -111,7 +111,7 @@ public enum ReportWriter {
         var out = ByteWriter(capacity: 64 * (ledger.entries.count + 1))
         Array("account,cycle,findings,overcharge,refund\n".utf8).withUnsafeBytes { out.raw($0) }
         for (key, entry) in ledger.sortedRows {
-            guard entry.overcharge > .zero, catalog.refundFactor > .zero else { continue }
+            guard RefundLedger.owesRefund(entry, factor: catalog.refundFactor) else { continue }
             out.write(
                 reserving: ByteCursor.csvFieldBound(key.account.utf8.count) + 2 * ByteCursor.decimalBound + 2
                     * ByteCursor.wideDecimalBound + 8
