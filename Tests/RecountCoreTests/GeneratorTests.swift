@@ -184,6 +184,17 @@ import Testing
         #expect(usageRows.count == 4 && usageRows.reduce(0, +) == Int(rows))
     }
 
+    /// One row per file for 40 files: every file's first row repeats an earlier one, which
+    /// repeats an earlier one in turn — rebuilt recursively that took ~30 s (9^depth rows); the
+    /// originals are now remembered per file, and the answer key is still exact.
+    @Test func chainsOfRepeatsStayCheap() throws {
+        let folder = Support.temporaryFolder("chain")
+        let summary = try Support.generate(Support.options(folder, rows: 40, charges: 10, files: 40))
+        let audit = try Support.audit(folder, rater: OracleRater(catalog: CatalogTemplate(seed: 7, cycle: 202_610)))
+        #expect(audit.entries == summary.answerKey.entries)
+        #expect(summary.answerKey.entries.filter { $0.rule == .duplicateCharge }.count >= 30)
+    }
+
     @Test func zeroRatePlantsNothing() throws {
         let folder = Support.temporaryFolder("clean")
         let summary = try Support.generate(Support.options(folder, rate: 0))

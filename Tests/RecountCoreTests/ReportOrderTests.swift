@@ -203,7 +203,8 @@ enum TrickyTexts {
             let result = AuditResult(
                 catalog: catalog, findings: findings, rows: [:], rejects: [], files: [], startedAt: Date(),
                 finishedAt: Date(), duplicateIndexBytes: 0, duplicateIndexRecords: 0)
-            #expect(SummaryJSON.text(result, ledger: ledger, catalogPath: "c.yaml").contains("\"refund_rows\": \(rows)}"))
+            #expect(
+                SummaryJSON.text(result, ledger: ledger, catalogPath: "c.yaml").contains("\"refund_rows\": \(rows)}"))
         }
     }
 

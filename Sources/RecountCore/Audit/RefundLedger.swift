@@ -61,7 +61,9 @@ public struct RefundLedger: Sendable, Equatable, Codable {
     }
 
     /// The rows refunds.csv holds under `factor`.
-    public func refundRows(factor: Money) -> Int { entries.values.reduce(0) { $0 + (Self.owesRefund($1, factor: factor) ? 1 : 0) } }
+    public func refundRows(factor: Money) -> Int {
+        entries.values.reduce(0) { $0 + (Self.owesRefund($1, factor: factor) ? 1 : 0) }
+    }
 
     /// Rows by byte order of account, then cycle.
     public var sortedRows: [(Key, Entry)] {

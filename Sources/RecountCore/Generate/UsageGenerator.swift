@@ -344,6 +344,20 @@ struct UsageGenerator: Sendable {
 
     // MARK: - Planting
 
+    /// Row `g` as the original of a repeat, remembered per file: an original may itself be a
+    /// repeat, whose original is rebuilt in turn, and with the retries for a non-SMS original
+    /// that chain cost up to 9^depth rows — a set of one row per file (each file's first row is a
+    /// cross-file repeat) took minutes. `row` is a pure function of `g`, so the bytes are the same.
+    private func originalRow<R: UsageRating>(_ g: Int64, _ context: RatingContext<R>) throws(GeneratorError) -> Row {
+        if let known = context.originals[g] { return known }
+        let built = try row(g, context)
+        if context.originals.count >= RatingContext<R>.originalsLimit {
+            context.originals.removeAll(keepingCapacity: true)
+        }
+        context.originals[g] = built
+        return built
+    }
+
     private func duplicate<R: UsageRating>(
         of g: Int64, byContent: Bool, crossFile: Bool, row base: Row, _ rng: inout SplitMix64,
         _ context: RatingContext<R>
@@ -353,11 +367,11 @@ struct UsageGenerator: Sendable {
             if !crossFile, rng.chance(1, in: 2) { return g - 1 - rng.below(min(g, 2000)) }
             return rng.below(g)
         }
-        var original = try row(pickOriginal(&rng), context)
+        var original = try originalRow(pickOriginal(&rng), context)
         // Content duplicates are defined for voice and data only; look a little for one.
         var attempts = 0
         while byContent, original.service == .sms, attempts < 8 {
-            original = try row(pickOriginal(&rng), context)
+            original = try originalRow(pickOriginal(&rng), context)
             attempts += 1
         }
         var repeated = original
@@ -536,6 +550,10 @@ struct UsageGenerator: Sendable {
 /// `UsageEvent` can point at bytes without allocating per row.
 final class RatingContext<R: UsageRating> {
     let rater: R
+    /// Rows built as originals of repeats in this file (`UsageGenerator.originalRow`), at most
+    /// `originalsLimit` of them.
+    var originals: [Int64: UsageGenerator.Row] = [:]
+    static var originalsLimit: Int { 65_536 }
     private let plans: UnsafeMutableRawBufferPointer
     private let planRanges: [Range<Int>]
     private let destination: UnsafeMutablePointer<UInt8>

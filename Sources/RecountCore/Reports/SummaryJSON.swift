@@ -42,7 +42,8 @@ public enum SummaryJSON {
         lines.append("  \"rules\": {\n" + rules.joined(separator: ",\n") + "\n  },")
         lines.append(
             "  \"totals\": {\"findings\": \(totals.totalFindings), \"overcharge\": \(money(totals.totalOvercharge)), "
-                + "\"refund\": \(refund(totals.totalOvercharge)), \"refund_rows\": \(ledger.refundRows(factor: catalog.refundFactor))}")
+                + "\"refund\": \(refund(totals.totalOvercharge)), \"refund_rows\": \(ledger.refundRows(factor: catalog.refundFactor))}"
+        )
         lines.append("}")
         return lines.joined(separator: "\n") + "\n"
     }
