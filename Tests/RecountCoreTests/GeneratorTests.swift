@@ -195,6 +195,21 @@ import Testing
         #expect(summary.answerKey.entries.filter { $0.rule == .duplicateCharge }.count >= 30)
     }
 
+    /// Any cycle in `GeneratorOptions.cycleYears` makes a valid set with an exact answer key:
+    /// the template's filing and licence dates follow the cycle's year (they were fixed years,
+    /// and cycles before 2025 made a catalog the engine refused, cycles after 2030 licences that
+    /// had run out).
+    @Test(arguments: [Int32(199_001), 202_402, 203_101, 219_012])
+    func everyCycleYearMakesAValidSet(cycle: Int32) throws {
+        let folder = Support.temporaryFolder("cycle\(cycle)")
+        var options = Support.options(folder, rows: 6000, charges: 1500, files: 2, seed: 5)
+        options.cycle = cycle
+        let summary = try Support.generate(options)
+        let audit = try Support.audit(folder, rater: OracleRater(catalog: CatalogTemplate(seed: 5, cycle: cycle)))
+        #expect(audit.entries == summary.answerKey.entries)
+        #expect(Set(summary.answerKey.entries.map(\.rule)) == Set(PlantedRule.allCases))
+    }
+
     @Test func zeroRatePlantsNothing() throws {
         let folder = Support.temporaryFolder("clean")
         let summary = try Support.generate(Support.options(folder, rate: 0))

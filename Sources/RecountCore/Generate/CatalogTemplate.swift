@@ -131,6 +131,8 @@ struct CatalogTemplate {
         (cycleFirstDay, cycleDays) = Self.cycleBounds(cycle)
         var rng = SplitMix64(seed: seed, 1, 0)
         let d0 = cycleFirstDay
+        // Every date is relative to the cycle's year (the default 2026-10 gives the dates the
+        // template always had), so any cycle in `GeneratorOptions.cycleYears` makes a valid set.
         let year = Int64(cycle / 100)
         let day = { (y: Int64, m: Int64, d: Int64) in CivilTime.days(year: y, month: m, day: d) }
 
@@ -195,7 +197,7 @@ struct CatalogTemplate {
             PlanTemplate(
                 id: "P01", name: "Talk 58",
                 versions: [
-                    p01Version(approval: "GX-2024-0101", from: day(2025, 1, 1), to: d0 + 13, scale: 100),
+                    p01Version(approval: "GX-\(year - 2)-0101", from: day(year - 1, 1, 1), to: d0 + 13, scale: 100),
                     p01Version(approval: "GX-\(year)-0117", from: d0 + 14, to: nil, scale: 120),
                 ], weight: 30))
 
@@ -205,7 +207,7 @@ struct CatalogTemplate {
                 id: "P02", name: "Flex Split",
                 versions: [
                     PlanVersion(
-                        approval: "GX-2024-0202", from: day(2024, 3, 1), to: nil, bandRule: .split,
+                        approval: "GX-\(year - 2)-0202", from: day(year - 2, 3, 1), to: nil, bandRule: .split,
                         voice: [
                             VoiceRule(
                                 destinations: ["86"], bands: peak, connectFee: cents(5, spread: 2),
@@ -226,7 +228,8 @@ struct CatalogTemplate {
                 id: "P03", name: "Data 100",
                 versions: [
                     PlanVersion(
-                        approval: "GX-2025-0303", from: day(2025, 6, 1), to: day(year + 1, 12, 31), bandRule: nil,
+                        approval: "GX-\(year - 1)-0303", from: day(year - 1, 6, 1), to: day(year + 1, 12, 31),
+                        bandRule: nil,
                         voice: [
                             VoiceRule(
                                 destinations: ["86"], bands: [], connectFee: nil,
@@ -256,7 +259,7 @@ struct CatalogTemplate {
             PlanTemplate(
                 id: "P04", name: "Business Weekday",
                 versions: [
-                    p04Version(approval: "GX-2024-0404", from: day(2025, 1, 1), to: d0 + 18),
+                    p04Version(approval: "GX-\(year - 2)-0404", from: day(year - 1, 1, 1), to: d0 + 18),
                     p04Version(approval: "GX-\(year)-0405", from: d0 + 21, to: nil),
                 ], weight: 10))
 
@@ -289,7 +292,7 @@ struct CatalogTemplate {
             PlanTemplate(
                 id: "P05", name: "Roam Global",
                 versions: [
-                    p05Version(approval: "GX-2023-0505", from: day(2024, 1, 1), to: d0 - 1, scale: 100),
+                    p05Version(approval: "GX-\(year - 3)-0505", from: day(year - 2, 1, 1), to: d0 - 1, scale: 100),
                     p05Version(approval: "GX-\(year)-0506", from: d0, to: nil, scale: 90),
                 ], weight: 10))
 
@@ -313,7 +316,7 @@ struct CatalogTemplate {
                 id: "P06", name: "Night Owl",
                 versions: [
                     PlanVersion(
-                        approval: "GX-2025-0606", from: day(2025, 1, 1), to: nil, bandRule: .split,
+                        approval: "GX-\(year - 1)-0606", from: day(year - 1, 1, 1), to: nil, bandRule: .split,
                         voice: p06Voice
                             + internationalRules(scale: 110, connect: true) { perMinute($0, first: 60, then: 6) }
                             + [catchAll(cents(850, spread: 50))],
@@ -327,7 +330,8 @@ struct CatalogTemplate {
                 id: "P90", name: "Old Talk",
                 versions: [
                     PlanVersion(
-                        approval: "GX-2019-0090", from: day(2020, 1, 1), to: day(year - 1, 12, 31), bandRule: nil,
+                        approval: "GX-\(year - 7)-0090", from: day(year - 6, 1, 1), to: day(year - 1, 12, 31),
+                        bandRule: nil,
                         voice: [catchAll(cents(20, spread: 2))], sms: smsRules(cents(10, spread: 1), nil),
                         data: [DataRule(increment: 1024, rate: Money(micros: 500), per: 1024)])
                 ], weight: 0))
@@ -342,7 +346,7 @@ struct CatalogTemplate {
                 versions: [
                     ItemVersion(
                         approval: "GX-ITEM-\(code)", amount: Money(micros: amount * 10_000),
-                        from: from ?? day(2024, 1, 1),
+                        from: from ?? day(year - 2, 1, 1),
                         to: to)
                 ])
         }
@@ -354,19 +358,21 @@ struct CatalogTemplate {
                 code: "CLIP", name: "Caller ID display", requiresSubscription: false,
                 versions: [
                     ItemVersion(
-                        approval: "GX-2012-0100", amount: Money(micros: 5_000_000), from: day(2012, 1, 1), to: d0 + 14),
+                        approval: "GX-\(year - 14)-0100", amount: Money(micros: 5_000_000), from: day(year - 14, 1, 1),
+                        to: d0 + 14),
                     ItemVersion(approval: "GX-\(year)-0100", amount: Money(micros: 6_000_000), from: d0 + 15, to: nil),
                 ]),
             item("VMAIL", "Voice mail", 300),
             item("ROAM30", "Roaming day pack", 3000),
-            item("PAPERBILL", "Paper bill", 200, from: day(2015, 1, 1), to: day(year - 1, 6, 30)),
+            item("PAPERBILL", "Paper bill", 200, from: day(year - 11, 1, 1), to: day(year - 1, 6, 30)),
             item("ESIM2", "Second eSIM", 1000, from: d0 + cycleDays + 30),
             item("VAS-NEWS", "News alerts", 200, vas: true),
             ItemTemplate(
                 code: "VAS-MUSIC", name: "Music club", requiresSubscription: true,
                 versions: [
                     ItemVersion(
-                        approval: "GX-VAS-0201", amount: Money(micros: 6_000_000), from: day(2023, 1, 1), to: d0 + 9),
+                        approval: "GX-VAS-0201", amount: Money(micros: 6_000_000), from: day(year - 3, 1, 1), to: d0 + 9
+                    ),
                     ItemVersion(approval: "GX-VAS-0202", amount: Money(micros: 8_000_000), from: d0 + 10, to: nil),
                 ]),
             item("VAS-GAME", "Game centre", 1000, vas: true),

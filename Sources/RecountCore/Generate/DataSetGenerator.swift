@@ -24,6 +24,9 @@ public struct GeneratorOptions: Sendable {
     public init(outputFolder: String) { self.outputFolder = outputFolder }
 
     /// Checks the combination; every message names the flag to change.
+    /// Cycle years a set can be made for: every date it writes stays within 1970–2199.
+    public static let cycleYears: ClosedRange<Int64> = 1990...2190
+
     public func validate() throws(GeneratorError) {
         guard !outputFolder.isEmpty else { throw .invalidOption("--out is empty: give the folder to write the set to") }
         guard usageRows >= 0 else { throw .invalidOption("--usage-rows must be 0 or more") }
@@ -35,8 +38,10 @@ public struct GeneratorOptions: Sendable {
             throw .invalidOption(
                 "--error-rate must be between 0 and 0.16 (each of the six rules per input is planted at that rate)")
         }
-        guard cycle % 100 >= 1, cycle % 100 <= 12, cycle / 100 >= 1971, cycle / 100 <= 9998 else {
-            throw .invalidOption("--cycle must be YYYY-MM")
+        guard cycle % 100 >= 1, cycle % 100 <= 12, Self.cycleYears.contains(Int64(cycle / 100)) else {
+            throw .invalidOption(
+                "--cycle must be a month from \(Self.cycleYears.lowerBound)-01 to \(Self.cycleYears.upperBound)-12 "
+                    + "(the set's filings and licences reach 14 years back and 4 ahead)")
         }
         // Each account's events take disjoint time slots (no accidental duplicates): at most one
         // event per 4 seconds of the cycle per account.

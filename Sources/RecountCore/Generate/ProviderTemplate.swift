@@ -22,6 +22,7 @@ struct ProviderTemplate {
     static let unregistered = ["SP9001", "SP9002", "SP9003", "SP9017", "SP9042"]
 
     init(seed: UInt64, cycleFirstDay d0: Int64) {
+        let year = CivilTime.date(days: d0).year
         var rng = SplitMix64(seed: seed, 2, 0)
         let names = [
             "Blue Sky Media, Ltd.", "Ocean \"Wave\" Apps", "Golden Dragon Games", "Northern Lights Music",
@@ -32,9 +33,10 @@ struct ProviderTemplate {
         ]
         for (index, name) in names.enumerated() {
             let code = "SP" + String(1001 + index)
+            // Relative to the cycle's year (2017–2023 and 2030 for the default 2026-10).
             let from = CivilTime.days(
-                year: 2017 + rng.within(0...6), month: rng.within(1...12), day: rng.within(1...28))
-            let to: Int64? = rng.chance(1, in: 3) ? CivilTime.days(year: 2030, month: 12, day: 31) : nil
+                year: year - 9 + rng.within(0...6), month: rng.within(1...12), day: rng.within(1...28))
+            let to: Int64? = rng.chance(1, in: 3) ? CivilTime.days(year: year + 4, month: 12, day: 31) : nil
             providers.append(
                 Provider(
                     code: code, name: name,
