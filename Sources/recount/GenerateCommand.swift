@@ -98,7 +98,7 @@ struct GenerateCommand: ParsableCommand {
             summary = try DataSetGenerator.generate(options())
         } catch {
             FileHandle.standardError.write(Data("recount generate: \(error.description)\n".utf8))
-            throw ExitCode(1)
+            throw ExitCode(error.exitStatus)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let rate = seconds > 0 ? Int(Double(summary.usageRows) / seconds) : 0

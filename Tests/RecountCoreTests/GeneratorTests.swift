@@ -239,6 +239,42 @@ import Testing
         try Support.generate(options)
     }
 
+    /// `--force` removes what the generator wrote (its files, numbered data files, an `audit/` of
+    /// reports only) and keeps everything else, including an `audit/` that holds other files.
+    @Test func forceRemovesOnlyWhatTheGeneratorWrote() throws {
+        let folder = Support.temporaryFolder("force")
+        try Support.generate(Support.options(folder, files: 3))
+        let manager = FileManager.default
+        for (path, text) in [
+            ("usage/notes.txt", "n"), ("usage/.hidden", "h"), ("charges/mine.csv", "m"), ("mine.txt", "t"),
+        ] {
+            manager.createFile(atPath: folder + "/" + path, contents: Data(text.utf8))
+        }
+        try manager.createDirectory(atPath: folder + "/audit", withIntermediateDirectories: true)
+        manager.createFile(atPath: folder + "/audit/summary.json", contents: Data("{}".utf8))
+        var options = Support.options(folder, files: 2)
+        options.force = true
+        try Support.generate(options)
+        let left = Set(Support.files(in: folder))
+        #expect(left.isSuperset(of: ["usage/notes.txt", "usage/.hidden", "charges/mine.csv", "mine.txt"]))
+        #expect(!left.contains("usage/usage-00002.csv") && !left.contains("audit/summary.json"))
+        #expect(left.contains("usage/usage-00001.csv"))
+        // An audit folder with anything but reports in it is not the generator's to remove.
+        try manager.createDirectory(atPath: folder + "/audit", withIntermediateDirectories: true)
+        manager.createFile(atPath: folder + "/audit/summary.json", contents: Data("{}".utf8))
+        manager.createFile(atPath: folder + "/audit/notes.md", contents: Data("n".utf8))
+        try Support.generate(options)
+        #expect(Set(Support.files(in: folder)).isSuperset(of: ["audit/summary.json", "audit/notes.md"]))
+    }
+
+    @Test func shellQuotingKeepsPathsOneWord() {
+        #expect(DataSetGenerator.shellQuoted("/tmp/set-1/usage") == "/tmp/set-1/usage")
+        #expect(DataSetGenerator.shellQuoted("sp ace/usage") == "'sp ace/usage'")
+        #expect(DataSetGenerator.shellQuoted("it's") == "'it'\\''s'")
+        #expect(DataSetGenerator.shellQuoted("a$b;c") == "'a$b;c'")
+        #expect(DataSetGenerator.shellQuoted("") == "''")
+    }
+
     /// Slots split the cycle into disjoint, non-empty, increasing intervals.
     @Test(arguments: [Int64(1), 7, 1000, 600_000])
     func slotBoundsAreStrictlyIncreasing(slots: Int64) {

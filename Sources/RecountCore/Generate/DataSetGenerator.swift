@@ -186,9 +186,11 @@ public enum DataSetGenerator {
             try answerKey.write(
                 to: key, fractionDigits: template.precision.fractionDigits, refundFactor: template.refundFactor)
         }
+        // Paths quoted for the shell where they need it, so the command runs as written.
+        func path(_ name: String) -> String { shellQuoted(folder + "/" + name) }
         let command =
-            "recount audit --catalog \(folder)/catalog.yaml --usage \(folder)/usage --charges \(folder)/charges "
-            + "--subscriptions \(folder)/subscriptions\(suffix) --providers \(folder)/providers.csv --out \(folder)/audit"
+            "recount audit --catalog \(path("catalog.yaml")) --usage \(path("usage")) --charges \(path("charges")) "
+            + "--subscriptions \(path("subscriptions" + suffix)) --providers \(path("providers.csv")) --out \(path("audit"))"
         try writeText(
             readme(options: options, answerKey: answerKey, command: command, template: template),
             to: folder + "/README.txt")
@@ -227,7 +229,9 @@ public enum DataSetGenerator {
     }
 
     /// Creates the folder and its `usage/` and `charges/`; a non-empty folder is replaced only
-    /// with `force`, and then only the names this generator writes are removed.
+    /// with `force`, and then only what this generator writes is removed: its top-level files, the
+    /// numbered files in `usage/` and `charges/`, and `audit/` when it holds nothing but the
+    /// reports of the set's README command. Anything else the user put there stays.
     private static func prepare(folder: String, force: Bool) throws(GeneratorError) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -238,22 +242,55 @@ public enum DataSetGenerator {
             let contents = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
             if !contents.isEmpty {
                 guard force else { throw .outputNotEmpty(path: folder) }
-                let ours: Set<String> = [
-                    "catalog.yaml", "rates.csv", "usage", "charges", "subscriptions.csv", "subscriptions.csv.gz",
-                    "providers.csv", "answer-key.csv", "README.txt", "audit",
+                let files: Set<String> = [
+                    "catalog.yaml", "rates.csv", "subscriptions.csv", "subscriptions.csv.gz", "providers.csv",
+                    "answer-key.csv", "README.txt",
                 ]
-                for name in contents where ours.contains(name) {
-                    do { try manager.removeItem(atPath: folder + "/" + name) } catch {
-                        throw .cannotCreateFolder(path: folder + "/" + name, reason: "cannot remove: \(error)")
+                var doomed = contents.filter { files.contains($0) }.map { folder + "/" + $0 }
+                for kind in ["usage", "charges"] {
+                    let names = (try? manager.contentsOfDirectory(atPath: folder + "/" + kind)) ?? []
+                    doomed += names.filter { isNumberedDataFile($0, kind: kind) }.map { folder + "/" + kind + "/" + $0 }
+                }
+                let audit = (try? manager.contentsOfDirectory(atPath: folder + "/audit")) ?? []
+                if !audit.isEmpty, audit.allSatisfy(OutputPlace.reportNames.contains) {
+                    doomed.append(folder + "/audit")
+                }
+                for path in doomed {
+                    do { try manager.removeItem(atPath: path) } catch {
+                        throw .cannotCreateFolder(path: path, reason: "cannot remove it: \(error.fileSystemReason)")
                     }
                 }
             }
         }
         for path in [folder, folder + "/usage", folder + "/charges"] {
             do { try manager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-                throw .cannotCreateFolder(path: path, reason: "\(error)")
+                throw .cannotCreateFolder(path: path, reason: error.fileSystemReason)
             }
         }
+    }
+
+    /// The text as one shell word: as it is when it holds only safe characters, else in single
+    /// quotes (a `'` inside written as `'\''`).
+    static func shellQuoted(_ text: String) -> String {
+        let safe = text.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+                || "/._-+,:@%=".unicodeScalars.contains($0)
+        }
+        return safe && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// `usage-00003.csv.gz`, `charges-00000.csv`: the names `generate` gives its data files.
+    static func isNumberedDataFile(_ name: String, kind: String) -> Bool {
+        guard name.hasPrefix(kind + "-") else { return false }
+        var rest = name.dropFirst(kind.count + 1)
+        if rest.hasSuffix(".csv.gz") {
+            rest = rest.dropLast(7)
+        } else if rest.hasSuffix(".csv") {
+            rest = rest.dropLast(4)
+        } else {
+            return false
+        }
+        return rest.count >= 5 && rest.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     private static func readme(

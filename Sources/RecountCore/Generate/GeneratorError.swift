@@ -9,6 +9,16 @@ public enum GeneratorError: Error, CustomStringConvertible {
     /// The engine's rating contradicts what the generated catalog files (e.g. P01 not covering a call).
     case raterDisagrees(record: String, detail: String)
 
+    /// DESIGN.md §6: 1 for a usage mistake (an option, a non-empty folder without --force), 2 when
+    /// the set cannot be written (the file system) — and 2 for the generator's own bugs, which are
+    /// not the user's usage either.
+    public var exitStatus: Int32 {
+        switch self {
+        case .invalidOption, .outputNotEmpty: return 1
+        case .cannotCreateFolder, .output, .catalogRejected, .raterDisagrees: return 2
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalidOption(let reason): return reason

@@ -61,7 +61,7 @@ private struct FolderWalk {
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
-            throw .cannotOpen(file: folder, reason: "cannot list the folder (\(Self.reason(error)))")
+            throw .cannotOpen(file: folder, reason: "cannot list the folder (\(error.fileSystemReason))")
         }
         for name in entries.sorted() where !name.hasPrefix(".") {
             let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
@@ -83,11 +83,4 @@ private struct FolderWalk {
         return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
-    private static func reason(_ error: Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(code)))
-        }
-        return error.localizedDescription
-    }
 }
