@@ -17,7 +17,8 @@ public enum RateRun {
     public static func run(catalog: TariffCatalog, files: [InputFile], options: PipelineOptions, outputPath: String)
         throws -> PipelineReport
     {
-        let rater = Rater(catalog: catalog, explains: false)
+        // The audit's rating step: no plan → nil, an amount past the bound → the same reject.
+        let judge = UsageJudge(rater: Rater(catalog: catalog, explains: false))
         let timezone = catalog.timezoneOffset
         let precision = catalog.precision
         let pipeline = ChunkPipeline<Partial>(
@@ -31,9 +32,7 @@ public enum RateRun {
                     partial.lineCount = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
                         (row) throws(RowError) in
                         let record = try decoder.decode(row)
-                        let rating: Rating? = record.plan.isEmpty ? nil : rater.rate(record.event)
-                        // Rejected as in the audit: no made-up amount is written.
-                        if case .unrepresentable(let reason) = rating { throw RowError("row", reason) }
+                        let rating = try judge.rating(record)
                         // One capacity check a row: the record_id's worst case, two numbers, separators.
                         out.write(
                             reserving: ByteCursor.csvFieldBound(record.recordID.count) + 2 * ByteCursor.decimalBound + 4

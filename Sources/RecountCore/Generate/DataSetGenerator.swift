@@ -23,10 +23,10 @@ public struct GeneratorOptions: Sendable {
 
     public init(outputFolder: String) { self.outputFolder = outputFolder }
 
-    /// Checks the combination; every message names the flag to change.
     /// Cycle years a set can be made for: every date it writes stays within 1970–2199.
     public static let cycleYears: ClosedRange<Int64> = 1990...2190
 
+    /// Checks the combination; every message names the flag to change.
     public func validate() throws(GeneratorError) {
         guard !outputFolder.isEmpty else { throw .invalidOption("--out is empty: give the folder to write the set to") }
         guard usageRows >= 0 else { throw .invalidOption("--usage-rows must be 0 or more") }

@@ -37,6 +37,11 @@ private struct FolderWalk {
     private struct Identity: Hashable {
         let device: UInt64
         let inode: UInt64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     private(set) var files: [String] = []
@@ -45,17 +50,21 @@ private struct FolderWalk {
 
     init(_ folder: String) throws(InputError) {
         var found: [(path: String, identity: Identity)] = []
-        try walk(folder, into: &found)
+        var info = stat()
+        guard stat(folder, &info) == 0 else {
+            throw .cannotOpen(file: folder, reason: String(cString: strerror(errno)))
+        }
+        try walk(folder, Identity(info), into: &found)
         // Byte order of the full path, so the order never depends on the locale.
         found.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         var seen: Set<Identity> = []
         files = found.filter { seen.insert($0.identity).inserted }.map(\.path)
     }
 
-    private mutating func walk(_ folder: String, into found: inout [(path: String, identity: Identity)])
-        throws(InputError)
-    {
-        guard let identity = Self.identity(folder), enclosing.insert(identity).inserted else { return }
+    private mutating func walk(
+        _ folder: String, _ identity: Identity, into found: inout [(path: String, identity: Identity)]
+    ) throws(InputError) {
+        guard enclosing.insert(identity).inserted else { return }
         defer { enclosing.remove(identity) }
         let entries: [String]
         do {
@@ -70,17 +79,10 @@ private struct FolderWalk {
                 throw .cannotOpen(file: path, reason: String(cString: strerror(errno)) + " (a broken link?)")
             }
             if target.st_mode & S_IFMT == S_IFDIR {
-                try walk(path, into: &found)
+                try walk(path, Identity(target), into: &found)
             } else {
-                found.append((path, Identity(device: UInt64(target.st_dev), inode: UInt64(target.st_ino))))
+                found.append((path, Identity(target)))
             }
         }
     }
-
-    private static func identity(_ path: String) -> Identity? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-    }
-
 }

@@ -57,16 +57,16 @@ public enum OutputPlace {
     ) throws(OutputError) {
         guard !path.isEmpty else { throw .unusablePlace(path: path, reason: "the path is empty; give a file") }
         let target = absolute(path, from: working)
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue {
-            throw .unusablePlace(path: path, reason: "it is a folder; --out takes a file")
-        }
         var info = stat()
-        if stat(target, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-            throw .unusablePlace(
-                path: path,
-                reason: "it is not a regular file (a device, pipe or socket); the output is written beside it "
-                    + "and renamed over it, so give a file path")
+        if stat(target, &info) == 0 {
+            let type = info.st_mode & S_IFMT
+            if type == S_IFDIR { throw .unusablePlace(path: path, reason: "it is a folder; --out takes a file") }
+            if type != S_IFREG {
+                throw .unusablePlace(
+                    path: path,
+                    reason: "it is not a regular file (a device, pipe or socket); the output is written beside it "
+                        + "and renamed over it, so give a file path")
+            }
         }
         for input in inputs where absolute(input, from: working) == target {
             throw .unusablePlace(path: path, reason: "it is an input of this run; give another file")
