@@ -62,6 +62,24 @@ import Testing
         #expect(long?.rule == .undercharge && long?.expectedAmount == Money("333333333333.34"))
     }
 
+    /// A library caller that skips `rating(_:)` and hands `judge(_:rating:)` an unrepresentable
+    /// rating stops, instead of getting nil — "clean" — for a record nobody rated.
+    @Test func judgingAnUnrepresentableRatingStops() async {
+        await #expect(processExitsWith: .failure) {
+            let plan: [UInt8] = Array("S".utf8)
+            let destination: [UInt8] = Array("8613800138000".utf8)
+            plan.withUnsafeBytes { plan in
+                destination.withUnsafeBytes { destination in
+                    let record = UsageRecord(
+                        recordID: plan, account: plan, plan: plan, destination: destination, service: .voice,
+                        start: 1_790_000_000, durationSeconds: 60, volumeBytes: 0, billedQuantity: 60,
+                        billedAmount: Money("0.2")!, cycle: 202610)
+                    _ = UsageJudgeTests.judge.judge(record, rating: .unrepresentable(reason: "past the bound"))
+                }
+            }
+        }
+    }
+
     @Test func cleanWhenBilledExactly() {
         #expect(verdict(duration: 61, billedQuantity: 66, billed: "0.220") == nil)  // 0.20 + 6 × 0.20/60
         #expect(verdict(duration: 60, billedQuantity: 60, billed: "0.2") == nil)  // exactly one increment

@@ -32,7 +32,8 @@ public struct UsageJudge: Sendable {
         return rating
     }
 
-    /// nil when the record is clean, given its `rating(_:)`.
+    /// nil when the record is clean, given its `rating(_:)` (which has already rejected an
+    /// unrepresentable rating: passing one here is a programming error, never a silent "clean").
     @inline(__always)
     public func judge(_ record: UsageRecord, rating: Rating?) -> Verdict? {
         let billed = record.billedAmount
@@ -50,7 +51,7 @@ public struct UsageJudge: Sendable {
                 rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
                 overcharge: max(billed, .zero), detail: reason)
         case .unrepresentable:
-            return nil  // `rating(_:)` rejected it
+            preconditionFailure("judge(_:rating:) given an unrepresentable rating: take the rating from rating(_:)")
         case .rated(let quantity, let amount):
             expectedQuantity = quantity
             expected = amount
