@@ -8,7 +8,7 @@ struct AuditCommand: ParsableCommand {
         abstract: "Re-rate usage and charges from the filed tariffs and report every billing error and its refund.",
         discussion: """
             Writes summary.json, findings.csv.gz, refunds.csv and rejects.csv into --out, which appears only \
-            when the run succeeds. Exit status: 0 success, 1 usage or catalog error, 2 input error, \
+            when the run succeeds. Exit status: 0 success, 1 usage or catalog error, 2 input or output error, \
             3 findings present with --fail-on-findings.
             """)
 

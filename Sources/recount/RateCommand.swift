@@ -26,6 +26,18 @@ struct RateCommand: ParsableCommand {
         guard !usage.isEmpty else { throw ValidationError("give at least one --usage file or folder") }
     }
 
+    /// Rows read, and of them those with an output line: a reject `--max-rejects` let through
+    /// has none, so "rated" does not count it.
+    static func summary(_ report: PipelineReport) -> String {
+        let rows = report.files.reduce(0) { $0 + $1.rowsRead }
+        let bytes = report.files.reduce(0) { $0 + $1.decompressedBytes }
+        let seconds = max(report.wallSeconds, 1e-6)
+        return String(
+            format: "%d rows read, %d rated, %d rejected in %.2f s: %.0f rows/s, %.1f MB/s decompressed", rows,
+            rows - report.rejects.count, report.rejects.count, seconds, Double(rows) / seconds,
+            Double(bytes) / 1e6 / seconds)
+    }
+
     func run() throws {
         let tariffs: TariffCatalog
         do {
@@ -44,13 +56,7 @@ struct RateCommand: ParsableCommand {
         }
         do {
             let report = try RateRun.run(catalog: tariffs, files: files, options: runOptions.pipeline, outputPath: out)
-            let rows = report.files.reduce(0) { $0 + $1.rowsRead }
-            let bytes = report.files.reduce(0) { $0 + $1.decompressedBytes }
-            let seconds = max(report.wallSeconds, 1e-6)
-            print(
-                String(
-                    format: "%d rows rated in %.2f s: %.0f rows/s, %.1f MB/s decompressed", rows, seconds,
-                    Double(rows) / seconds, Double(bytes) / 1e6 / seconds))
+            print(Self.summary(report))
         } catch {
             throw Failure.exit(String(describing: error), code: 2)
         }

@@ -29,7 +29,7 @@ struct InputOptions: ParsableArguments {
 
 /// How a run uses the machine and how strict it is with malformed rows.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: the number of cores).")
+    @Option(help: "Worker threads; the default is the number of cores.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(

@@ -6,15 +6,16 @@ import Testing
 /// error found with its rule and amounts, nothing else, and equal refund totals.
 ///
 /// Runs the built binary (`.build/debug/recount`, i.e. `swift build` first; `swift test` builds it).
-@Suite(.serialized) struct AnswerKeyTests {
+@Suite(.serialized, .temporaryFolders) struct AnswerKeyTests {
     static let binary = TestSupport.root + "/.build/debug/recount"
 
-    /// Runs the binary; returns its exit status and stderr.
+    /// Runs the binary in `folder` (else this process's folder); returns its exit status and stderr.
     @discardableResult
-    static func recount(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+    static func recount(_ arguments: [String], in folder: String? = nil) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -47,18 +48,23 @@ import Testing
     @Test(arguments: [UInt64(1), 42, 2026])
     func auditFindsExactlyTheAnswerKey(seed: UInt64) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: swift build")
-        let folder = TestSupport.temporaryFolder("answerkey\(seed)") + "/set"
-        let generated = try Self.recount([
-            "generate", "--out", folder, "--usage-rows", "200000", "--accounts", "5000", "--charges", "20000",
-            "--files", "3", "--seed", String(seed), "--error-rate", "0.01",
-        ])
+        // Generated with a relative --out, audited from another folder: README.txt's command
+        // names the set by absolute paths, so it runs as written from anywhere.
+        let base = TestSupport.temporaryFolder("answerkey\(seed)")
+        let folder = base + "/set"
+        let generated = try Self.recount(
+            [
+                "generate", "--out", "set", "--usage-rows", "200000", "--accounts", "5000", "--charges", "20000",
+                "--files", "3", "--seed", String(seed), "--error-rate", "0.01",
+            ], in: base)
         try #require(generated.status == 0, "generate failed: \(generated.stderr)")
 
-        // The exact command README.txt gives.
+        // The exact command README.txt gives, run from the set's own folder.
         let readme = try TestSupport.read(folder + "/README.txt")
         let command = try #require(readme.split(separator: "\n").first { $0.contains("recount audit ") })
+        #expect(command.contains("--catalog \(URL(fileURLWithPath: folder).standardizedFileURL.path)/catalog.yaml "))
         let arguments = command.split(separator: " ").dropFirst().map(String.init)  // drop "recount"
-        let audited = try Self.recount(arguments)
+        let audited = try Self.recount(arguments, in: folder)
         try #require(audited.status == 0, "audit failed: \(audited.stderr)")
 
         let columns = ["kind", "record_id", "rule", "overcharge", "refund"]

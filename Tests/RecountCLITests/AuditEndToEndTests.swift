@@ -7,7 +7,7 @@ import Testing
 
 /// The main job on testdata/demo, through the command line, against the hand-checked outputs in
 /// testdata/demo/expected (each planted case and its arithmetic: testdata/demo/README.md).
-@Suite(.serialized) struct AuditEndToEndTests {
+@Suite(.serialized, .temporaryFolders) struct AuditEndToEndTests {
     func runAudit(_ arguments: [String]) throws {
         var command = try Recount.parseAsRoot(arguments)
         try command.run()
@@ -89,7 +89,7 @@ import Testing
         let base = TestSupport.temporaryFolder()
         try FileManager.default.copyItem(atPath: TestSupport.demo + "/usage", toPath: base + "/usage")
         try FileManager.default.createDirectory(atPath: base + "/notes", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: base + "/notes/keep.txt", contents: Data("keep".utf8))
+        #expect(FileManager.default.createFile(atPath: base + "/notes/keep.txt", contents: Data("keep".utf8)))
         let before = try FileManager.default.contentsOfDirectory(atPath: base + "/usage").sorted()
         var arguments = TestSupport.demoArguments(out: base + "/usage")
         arguments[arguments.firstIndex(of: TestSupport.demo + "/usage")!] = base + "/usage"

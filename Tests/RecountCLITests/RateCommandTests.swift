@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import RecountCore
 import Testing
 
 @testable import recount
 
 /// `recount rate` on the demo usage: expected values from testdata/demo/README.md's table.
-@Suite struct RateCommandTests {
+@Suite(.temporaryFolders) struct RateCommandTests {
     static let expected = """
         record_id,expected_quantity,expected_amount
         U001,66,0.220
@@ -33,6 +34,25 @@ import Testing
                 "--max-rejects", "1", "--out", out,
             ] + extra)
         try command.run()
+    }
+
+    /// The demo's 16 rows hold one reject (`fax`), let through by --max-rejects 1: 15 rows get a
+    /// line, and the summary says so (it said "16 rows rated").
+    @Test func summaryCountsRejectsApartFromRatedRows() throws {
+        let folder = TestSupport.temporaryFolder()
+        let report = try RateRun.run(
+            catalog: TariffCatalog.load(path: TestSupport.demo + "/catalog.yaml"),
+            files: InputFiles.expand(.usage, [TestSupport.demo + "/usage"]), options: PipelineOptions(maxRejects: 1),
+            outputPath: folder + "/rated.csv")
+        #expect(RateCommand.summary(report).hasPrefix("16 rows read, 15 rated, 1 rejected in "))
+        #expect(try TestSupport.read(folder + "/rated.csv").split(separator: "\n").count == 1 + 15)
+    }
+
+    /// Missing folders on the way to --out are made, as audit's are.
+    @Test func makesMissingFoldersForTheOutput() throws {
+        let out = TestSupport.temporaryFolder() + "/not/yet/there/rated.csv"
+        try rate(out)
+        #expect(try TestSupport.read(out) == Self.expected)
     }
 
     @Test(arguments: [(1, 4 << 20), (2, 1), (4, 50), (3, 333)])

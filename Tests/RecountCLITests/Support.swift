@@ -15,12 +15,8 @@ enum TestSupport {
 
     static let demo = root + "/testdata/demo"
 
-    static func temporaryFolder(_ name: String = #function) -> String {
-        let safe = name.filter { $0.isLetter || $0.isNumber }
-        let path = NSTemporaryDirectory() + "recount-tests-" + safe + "-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    /// A fresh folder, removed when the test ends (the suite needs `.temporaryFolders`).
+    static func temporaryFolder(_ name: String = #function) -> String { TemporaryFolders.make(name) }
 
     /// `gzip -dc` of a file, as text.
     static func gunzip(_ path: String) throws -> String {

@@ -6,7 +6,7 @@ import Testing
 /// The charge audit through `AuditRun`: small inputs (gzip and plain, files and folders) loaded
 /// first, charges judged in the workers, one reject budget over both stages, and results that do
 /// not depend on thread count or chunk size.
-@Suite struct ChargeAuditRunTests {
+@Suite(.temporaryFolders) struct ChargeAuditRunTests {
     static let subscriptions = """
         account,provider,service_code,ordered_at,confirmed_at,cancelled_at,channel
         A1,SP1,M1,2026-03-01T10:00:00,2026-03-01T10:05:00,,sms
@@ -42,7 +42,7 @@ import Testing
 
     /// Writes the inputs into a fresh folder; subscriptions gzip-compressed, charges as a folder.
     static func inputs() throws -> (folder: String, files: [InputFile]) {
-        let folder = NSTemporaryDirectory() + "recount-charges-\(UUID().uuidString)"
+        let folder = TemporaryFolders.make("charges")
         try FileManager.default.createDirectory(atPath: folder + "/charges", withIntermediateDirectories: true)
         let sink = try FileSink(path: folder + "/subscriptions.csv.gz")
         let gzip = try GzipWriter(sink: sink)

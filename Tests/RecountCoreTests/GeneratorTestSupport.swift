@@ -5,11 +5,8 @@ import Foundation
 /// Helpers for the generator tests: temporary folders, an RFC 4180 reader, and an independent
 /// auditor (DESIGN §4 and §5a written plainly over strings) to check the answer key against.
 enum GeneratorTestSupport {
-    static func temporaryFolder(_ name: String) -> String {
-        let path = NSTemporaryDirectory() + "recount-generator-tests/\(name)-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path + "/set"
-    }
+    /// A place for a set (not yet made), removed when the test ends (the suite needs `.temporaryFolders`).
+    static func temporaryFolder(_ name: String) -> String { TemporaryFolders.make(name) + "/set" }
 
     static func options(
         _ folder: String, rows: Int64 = 6000, charges: Int64 = 1500, files: Int = 3, seed: UInt64 = 7,

@@ -30,9 +30,13 @@ struct BenchData: @unchecked Sendable {
               - {increment: 1024, rate: 0.0003, per: 1024}
         """
 
+    /// Part of the cached file's folder name: bump it when `write(rows:to:)` changes, so a file
+    /// written by an older version is not reused.
+    static let formatVersion = 2
+
     static func make() -> BenchData {
         let rows = Int(ProcessInfo.processInfo.environment["RECOUNT_BENCH_ROWS"] ?? "") ?? 1_000_000
-        let folder = NSTemporaryDirectory() + "recount-bench-\(rows)"
+        let folder = NSTemporaryDirectory() + "recount-bench-v\(formatVersion)-\(rows)"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let usagePath = folder + "/usage.csv.gz"
         let catalog = try! TariffCatalog.parse(yaml: catalogText, path: folder + "/catalog.yaml")

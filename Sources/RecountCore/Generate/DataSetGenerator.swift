@@ -186,8 +186,10 @@ public enum DataSetGenerator {
             try answerKey.write(
                 to: key, fractionDigits: template.precision.fractionDigits, refundFactor: template.refundFactor)
         }
-        // Paths quoted for the shell where they need it, so the command runs as written.
-        func path(_ name: String) -> String { shellQuoted(folder + "/" + name) }
+        // Absolute paths, quoted for the shell where they need it, so the command runs as written
+        // from any folder (a relative --out would tie it to the folder `generate` ran in).
+        let absolute = URL(fileURLWithPath: folder).standardizedFileURL.path
+        func path(_ name: String) -> String { shellQuoted(absolute + "/" + name) }
         let command =
             "recount audit --catalog \(path("catalog.yaml")) --usage \(path("usage")) --charges \(path("charges")) "
             + "--subscriptions \(path("subscriptions" + suffix)) --providers \(path("providers.csv")) --out \(path("audit"))"

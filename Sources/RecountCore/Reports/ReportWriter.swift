@@ -14,7 +14,7 @@ public enum ReportWriter {
         do {
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         } catch {
-            throw .cannotWrite(path: temporary, reason: "\(error.localizedDescription)")
+            throw .cannotWrite(path: temporary, reason: "cannot create the folder: \(error.fileSystemReason)")
         }
         do throws(OutputError) {
             // The ledger and the three small reports on a pool thread, findings.csv.gz on this
