@@ -30,10 +30,12 @@ let package = Package(
             name: "recount",
             dependencies: ["RecountCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "RecountCoreTests", dependencies: ["RecountCore"]),
+        // What both test targets share (temporary folders removed after each test).
+        .target(name: "RecountTestSupport", path: "Tests/RecountTestSupport"),
+        .testTarget(name: "RecountCoreTests", dependencies: ["RecountCore", "RecountTestSupport"]),
         .testTarget(
             name: "RecountCLITests",
-            dependencies: ["recount", "RecountCore"]
+            dependencies: ["recount", "RecountCore", "RecountTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

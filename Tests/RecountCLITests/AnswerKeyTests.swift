@@ -1,4 +1,5 @@
 import Foundation
+import RecountTestSupport
 import Testing
 
 /// End to end: `recount generate` a few hundred thousand rows, `recount audit` them with the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RecountTestSupport
 import Testing
 
 @testable import RecountCore

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RecountCore
+import RecountTestSupport
 import Testing
 
 @testable import recount

@@ -1,5 +1,6 @@
 import Foundation
 import RecountCore
+import RecountTestSupport
 
 /// Paths and helpers shared by the end-to-end tests.
 enum TestSupport {

@@ -1,4 +1,5 @@
 import Foundation
+import RecountTestSupport
 
 @testable import RecountCore
 

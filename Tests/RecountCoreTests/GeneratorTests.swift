@@ -1,4 +1,5 @@
 import Foundation
+import RecountTestSupport
 import Testing
 
 @testable import RecountCore

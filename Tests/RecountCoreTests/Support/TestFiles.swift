@@ -21,7 +21,7 @@ final class TempFolder: @unchecked Sendable {
         let full = (path as NSString).appendingPathComponent(name)
         let folder = (full as NSString).deletingLastPathComponent
         try! FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: full, contents: Data(bytes))
+        precondition(FileManager.default.createFile(atPath: full, contents: Data(bytes)), "cannot write \(full)")
         return full
     }
 
