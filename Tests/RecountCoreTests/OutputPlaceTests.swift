@@ -17,6 +17,27 @@ import Testing
         try body(folder.path)
     }
 
+    /// `mkdir -p` with the failing folder and the system's reason (Foundation said "error 512").
+    @Test func makeFoldersMakesWhatIsMissingAndNamesWhatIsInTheWay() throws {
+        try inScratchFolder { root in
+            try OutputPlace.makeFolders(root + "/a/b/c")
+            try OutputPlace.makeFolders(root + "/a/b/c")  // already there: nothing to do
+            try OutputPlace.makeFolders(root + "/notes")
+            var isFolder: ObjCBool = false
+            #expect(
+                FileManager.default.fileExists(atPath: root + "/a/b/c", isDirectory: &isFolder) && isFolder.boolValue)
+            #expect(throws: OutputError.cannotCreateFolder(path: root + "/u.csv/x", reason: "Not a directory")) {
+                try OutputPlace.makeFolders(root + "/u.csv/x/y")
+            }
+            #expect(throws: OutputError.cannotCreateFolder(path: root + "/u.csv", reason: "a file is in the way")) {
+                try OutputPlace.makeFolders(root + "/u.csv")
+            }
+            #expect(
+                OutputError.cannotCreateFolder(path: "/p", reason: "Not a directory").description
+                    == "/p: cannot create the folder: Not a directory")
+        }
+    }
+
     @Test func reportFolderRefusesPlacesItWouldDestroy() throws {
         try inScratchFolder { root in
             let inputs = ["u.csv", "in"]

@@ -55,12 +55,7 @@ public enum RateRun {
                 }
             })
         // Missing folders on the way are made, as `audit --out` does.
-        let folder = URL(fileURLWithPath: outputPath).deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError.cannotWrite(path: folder, reason: "cannot create the folder: \(error.fileSystemReason)")
-        }
+        try OutputPlace.makeFolders(URL(fileURLWithPath: outputPath).deletingLastPathComponent().path)
         let temporary = outputPath + ".tmp-" + String(getpid())
         let sink = try FileSink(path: temporary)
         do {

@@ -265,9 +265,7 @@ public enum DataSetGenerator {
             }
         }
         for path in [folder, folder + "/usage", folder + "/charges"] {
-            do { try manager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-                throw .cannotCreateFolder(path: path, reason: error.fileSystemReason)
-            }
+            do throws(OutputError) { try OutputPlace.makeFolders(path) } catch { throw .output(error) }
         }
     }
 

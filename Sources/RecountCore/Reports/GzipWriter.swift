@@ -202,6 +202,7 @@ public final class FileSink {
 /// Something went wrong while writing an output.
 public enum OutputError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
+    case cannotCreateFolder(path: String, reason: String)
     case compression(path: String, reason: String)
     case cannotPlace(path: String, reason: String)
     /// `--out` names a place the output must not replace (`OutputPlace`).
@@ -210,6 +211,7 @@ public enum OutputError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .cannotWrite(let path, let reason): return "\(path): cannot write: \(reason)"
+        case .cannotCreateFolder(let path, let reason): return "\(path): cannot create the folder: \(reason)"
         case .compression(let path, let reason): return "\(path): gzip compression failed: \(reason)"
         case .cannotPlace(let path, let reason): return "\(path): cannot move the finished output into place: \(reason)"
         case .unusablePlace(let path, let reason): return "--out '\(path)' cannot take the output: \(reason)"

@@ -99,3 +99,22 @@ public enum OutputPlace {
         folder == "/" ? path != "/" : path.hasPrefix(folder + "/")
     }
 }
+
+extension OutputPlace {
+    /// Makes `path` and every missing folder above it (`mkdir -p`). The first folder that cannot
+    /// be made is named with the system's reason — `Not a directory` when a file is in the way,
+    /// where Foundation's `createDirectory` says only "error 512".
+    public static func makeFolders(_ path: String) throws(OutputError) {
+        var made = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            made += "/" + component
+            if mkdir(made, 0o755) != 0 && errno != EEXIST {
+                throw .cannotCreateFolder(path: made, reason: String(cString: strerror(errno)))
+            }
+        }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw .cannotCreateFolder(path: path, reason: "a file is in the way")
+        }
+    }
+}

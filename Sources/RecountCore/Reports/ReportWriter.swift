@@ -11,11 +11,9 @@ public enum ReportWriter {
         let name = outURL.lastPathComponent
         let temporary = parent + "/." + name + ".tmp-" + String(getpid())
         try? FileManager.default.removeItem(atPath: temporary)
-        do {
-            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotWrite(path: temporary, reason: "cannot create the folder: \(error.fileSystemReason)")
-        }
+        // The folders on the way first, so that a failure names the user's path, not the temporary one.
+        try OutputPlace.makeFolders(parent)
+        try OutputPlace.makeFolders(temporary)
         do throws(OutputError) {
             // The ledger and the three small reports on a pool thread, findings.csv.gz on this
             // one. Not two sides of one `concurrentPerform`: libdispatch runs a `concurrentPerform`
