@@ -155,6 +155,10 @@ enum CSVCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
         // A stray quote (not a field's first byte) opens nothing: its line still ends the record.
         #expect(ends("a\"b\nc\n") == (3, 5))
         #expect(ends("x,y\"\nz,\"q\nr\"\n") == (4, 12))
+        // Quotes after the first newline do not matter to the first end, stray or opening.
+        #expect(ends("a\nb\"c\"d\n") == (1, 7))
+        #expect(ends("a\n\"x\ny\"\n") == (1, 7))
+        #expect(ends("a\"\n\"x\ny\"\n") == (2, 8))
         // Text after a closing quote opens nothing either; a quote after a comma opens a field.
         #expect(ends("a,\"b\"c\"d\ne\n") == (8, 10))
         #expect(ends("a,\"b\nc\"\nd") == (7, 7))
