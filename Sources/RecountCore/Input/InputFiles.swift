@@ -45,27 +45,37 @@ private struct FolderWalk {
     }
 
     private(set) var files: [String] = []
-    /// The folders the walk is inside: a link to one of them is a loop.
-    private var enclosing: Set<Identity> = []
 
+    /// Lists each folder once, whatever number of paths (links) reach it, under the least of
+    /// them in byte order: folders are taken from a queue least path first, so the first time
+    /// a folder comes out is under its least path (a path only grows on the way down). Walking
+    /// every path instead took time exponential in a chain of folders each linking twice to
+    /// the next (22 such folders: 115 s); a link back to a folder already listed — a loop
+    /// included — adds nothing.
     init(_ folder: String) throws(InputError) {
-        var found: [(path: String, identity: Identity)] = []
         var info = stat()
         guard stat(folder, &info) == 0 else {
             throw .cannotOpen(file: folder, reason: String(cString: strerror(errno)))
         }
-        try walk(folder, Identity(info), into: &found)
+        var found: [(path: String, identity: Identity)] = []
+        var pending = FolderQueue()
+        var listed: Set<Identity> = []
+        pending.push(folder, Identity(info))
+        while let next = pending.pop() {
+            guard listed.insert(next.identity).inserted else { continue }
+            try Self.list(next.path, into: &found, pending: &pending, listed: listed)
+        }
         // Byte order of the full path, so the order never depends on the locale.
         found.sort { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
         var seen: Set<Identity> = []
         files = found.filter { seen.insert($0.identity).inserted }.map(\.path)
     }
 
-    private mutating func walk(
-        _ folder: String, _ identity: Identity, into found: inout [(path: String, identity: Identity)]
+    /// The folder's files into `found`, its subfolders not yet listed into `pending`.
+    private static func list(
+        _ folder: String, into found: inout [(path: String, identity: Identity)], pending: inout FolderQueue,
+        listed: Set<Identity>
     ) throws(InputError) {
-        guard enclosing.insert(identity).inserted else { return }
-        defer { enclosing.remove(identity) }
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: folder)
@@ -73,16 +83,53 @@ private struct FolderWalk {
             throw .cannotOpen(file: folder, reason: "cannot list the folder (\(error.fileSystemReason))")
         }
         for name in entries.sorted() where !name.hasPrefix(".") {
-            let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+            let path = FolderQueue.prefix(of: folder) + name
             var target = stat()
             guard stat(path, &target) == 0 else {
                 throw .cannotOpen(file: path, reason: String(cString: strerror(errno)) + " (a broken link?)")
             }
             if target.st_mode & S_IFMT == S_IFDIR {
-                try walk(path, Identity(target), into: &found)
+                if !listed.contains(Identity(target)) { pending.push(path, Identity(target)) }
             } else {
                 found.append((path, Identity(target)))
             }
+        }
+    }
+
+    /// Folders waiting to be listed, least first by the bytes their entries' paths start with
+    /// (`folder/`): a binary heap.
+    private struct FolderQueue {
+        private var heap: [(key: [UInt8], path: String, identity: Identity)] = []
+
+        static func prefix(of folder: String) -> String { folder.hasSuffix("/") ? folder : folder + "/" }
+
+        mutating func push(_ path: String, _ identity: Identity) {
+            heap.append((Array(Self.prefix(of: path).utf8), path, identity))
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[child].key.lexicographicallyPrecedes(heap[parent].key) else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        }
+
+        mutating func pop() -> (path: String, identity: Identity)? {
+            guard !heap.isEmpty else { return nil }
+            heap.swapAt(0, heap.count - 1)
+            let least = heap.removeLast()
+            var parent = 0
+            while true {
+                var smallest = parent
+                for child in [2 * parent + 1, 2 * parent + 2]
+                where child < heap.count && heap[child].key.lexicographicallyPrecedes(heap[smallest].key) {
+                    smallest = child
+                }
+                guard smallest != parent else { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+            return (least.path, least.identity)
         }
     }
 }
