@@ -75,6 +75,33 @@ enum TrickyTexts {
             "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
     }
 
+    /// Rows alike in all five key columns (an input given twice, say) are ordered by the rest of
+    /// the row as written — compared column by column without formatting whole rows — even
+    /// where two amounts differ by less than the precision and so write the same text, and
+    /// their refunds (the factor applied before rounding) may not.
+    @Test(arguments: [UInt64(1), 2, 3])
+    func tiesOnTheKeysFollowTheRestOfTheRowAsWritten(seed: UInt64) throws {
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        var random = SeededRandom(seed: seed)
+        let findings = (0..<3000).map { index in
+            let quantity: Int64? = random.next() % 4 == 0 ? nil : Int64(random.next() % 3)
+            return Finding(
+                kind: .usage, recordID: "R\(random.next() % 3)", account: "A", cycle: 202_610,
+                rule: random.next() % 2 == 0 ? .duplicateCharge : .rateInflation, billedQuantity: quantity,
+                expectedQuantity: Int64(random.next() % 2), billedAmount: Money(micros: Int64(random.next() % 4000)),
+                expectedAmount: Money(micros: Int64(random.next() % 1500)),
+                overcharge: Money(micros: Int64(random.next() % 2500)),
+                detail: ["repeats R0", "repeats R1", "b"][Int(random.next() % 3)], order: UInt64(index))
+        }
+        let rows = ReportOrder.sorted(findings, catalog).map { ReportOrder.fields($0, catalog) }
+        let reference = Self.referenceSorted(findings, catalog)
+        #expect(rows.count == reference.count)
+        let mismatch = zip(rows, reference).enumerated().first { $0.element.0 != $0.element.1 }
+        #expect(
+            mismatch == nil,
+            "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
+    }
+
     /// The end of an audit sorts findings where the workers left them: spread over several
     /// buffers (one grown from a small capacity), by pointer, some slots left out (a
     /// duplicate's tentative finding). The result is the sort of the included findings, and
