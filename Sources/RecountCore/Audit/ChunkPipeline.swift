@@ -126,7 +126,8 @@ public struct PipelineReport: Sendable {
 /// worker's partial result handed back to the calling thread — in input order when `ordered`,
 /// else as soon as it is ready (the consumer must then be order-independent).
 ///
-/// Memory is bounded by `buffersPerFile × chunkSize` per file being read plus unconsumed partials.
+/// Memory is bounded by `buffersPerFile × chunkSize` per file being read plus unconsumed partials,
+/// however many files there are.
 public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
     public typealias Worker = (ChunkJob) -> Partial
 
@@ -141,11 +142,19 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
     private let layoutFor: @Sendable (InputFile, [UInt8], Int) throws(InputError) -> ColumnLayout
     private let makeWorker: @Sendable () -> Worker
     private let buffersPerFile: Int
+    /// Chunks read but not yet taken by a worker, over all files: as many as the files being
+    /// read at once could each have (`buffersPerFile` each). A file's own pool bounds a big
+    /// file, but a producer finishes a small file at once and moves on, so without this bound
+    /// every small file's chunks could wait at the same time (thousands of files, MiBs each).
+    private var maxQueuedJobs = 1
 
     // Shared state, guarded by `monitor`.
     private let monitor = NSCondition()
     private var nextFile = 0
-    private var jobs: [ChunkJob] = []
+    /// Chunks to work on, from `jobsHead` on; a taken slot is emptied at once, so that its
+    /// buffer goes back (or, a small file's, is freed) when its worker is done — the array is
+    /// compacted only now and then, and held every taken chunk of up to a thousand files.
+    private var jobs: [ChunkJob?] = []
     private var jobsHead = 0
     private var producersRunning = 0
     private var jobsInFlight = 0
@@ -188,6 +197,7 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
         let started = Date()
         let producerCount = ordered ? 1 : min(max(files.count, 1), options.threads)
         producersRunning = producerCount
+        maxQueuedJobs = producerCount * buffersPerFile
         self.ordered = ordered
         var threads: [Thread] = []
         for _ in 0..<producerCount { threads.append(Thread { [self] in produce() }) }
@@ -395,6 +405,9 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
                         file: file.path, limit: options.chunksPerFileLimit, chunkSize: options.chunkSize)
                 }
                 monitor.lock()
+                while jobs.count - jobsHead >= maxQueuedJobs, stopAfter.map({ position <= $0 }) ?? true {
+                    monitor.wait()
+                }
                 jobs.append(ChunkJob(position: position, layout: layout, buffer: buffer))
                 bufferHomes[ObjectIdentifier(buffer)] = returned
                 compressedOffsets[fileIndex] = source.offset
@@ -435,8 +448,9 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
                 monitor.unlock()
                 return
             }
-            let job = jobs[jobsHead]
+            let job = jobs[jobsHead].take()!
             jobsHead += 1
+            monitor.broadcast()  // a producer may be waiting for room in the queue
             if jobsHead > 1024, jobsHead * 2 > jobs.count {
                 jobs.removeFirst(jobsHead)
                 jobsHead = 0

@@ -8,19 +8,19 @@ public final class ChunkBuffer: @unchecked Sendable {
     var count = 0
 
     init(capacity: Int) {
-        storage = .allocate(byteCount: max(capacity, 16), alignment: 64)
+        storage = MappedMemory.allocate(byteCount: max(capacity, 16))
     }
 
-    deinit { storage.deallocate() }
+    deinit { MappedMemory.deallocate(storage) }
 
     var capacity: Int { storage.count }
 
     /// Grows to at least `capacity`, keeping the first `keeping` bytes.
     func grow(to capacity: Int, keeping: Int) {
         guard capacity > storage.count else { return }
-        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+        let bigger = MappedMemory.allocate(byteCount: capacity)
         if keeping > 0 { bigger.baseAddress!.copyMemory(from: storage.baseAddress!, byteCount: keeping) }
-        storage.deallocate()
+        MappedMemory.deallocate(storage)
         storage = bigger
     }
 

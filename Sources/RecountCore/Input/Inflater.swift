@@ -37,7 +37,7 @@ final class Inflater {
     init(source: ByteSource, engine: InflateEngine = .standard) throws(InputError) {
         self.source = source
         self.engine = engine
-        input = .allocate(byteCount: Self.inputBlockSize, alignment: 64)
+        input = MappedMemory.allocate(byteCount: Self.inputBlockSize)
         // Read until two bytes are known (or the file ends) to decide gzip vs plain.
         var isGzip = false
         do {
@@ -48,7 +48,7 @@ final class Inflater {
             }
             isGzip = inputEnd >= 2 && input[0] == 0x1f && input[1] == 0x8b
         } catch {
-            input.deallocate()
+            MappedMemory.deallocate(input)
             throw error
         }
         self.isGzip = isGzip
@@ -56,7 +56,7 @@ final class Inflater {
             do {
                 decoder = try MemberDecoder(engine: engine, file: source.path)
             } catch {
-                input.deallocate()
+                MappedMemory.deallocate(input)
                 throw error
             }
         } else {
@@ -65,7 +65,7 @@ final class Inflater {
     }
 
     deinit {
-        input.deallocate()
+        MappedMemory.deallocate(input)
     }
 
     /// Compressed offset of the next byte not yet consumed.

@@ -25,10 +25,10 @@ final class LineChunker {
         path = inflater.source.path
         self.chunkSize = max(chunkSize, 1)
         self.maxRecordBytes = maxRecordBytes
-        carry = .allocate(byteCount: max(chunkSize, 4096), alignment: 64)
+        carry = MappedMemory.allocate(byteCount: max(chunkSize, 4096))
     }
 
-    deinit { carry.deallocate() }
+    deinit { MappedMemory.deallocate(carry) }
 
     /// The header record (UTF-8 BOM skipped, line end removed) and how many physical lines it spans.
     func readHeader() throws(InputError) -> (bytes: [UInt8], lines: Int) {
@@ -65,8 +65,8 @@ final class LineChunker {
 
     private func stash(_ bytes: UnsafeRawBufferPointer) {
         if bytes.count > carry.count {
-            carry.deallocate()
-            carry = .allocate(byteCount: bytes.count, alignment: 64)
+            MappedMemory.deallocate(carry)
+            carry = MappedMemory.allocate(byteCount: bytes.count)
         }
         if !bytes.isEmpty { carry.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
         carryCount = bytes.count
