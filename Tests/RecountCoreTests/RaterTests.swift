@@ -222,6 +222,43 @@ import Testing
         #expect(rater.rate(plan: "V", .voice, start: "2025-12-31T16:00:00Z", duration: 60) == rated(60, "0.100"))
     }
 
+    /// 150 one-day versions of a plan and of an item, every other day (the version lookup is a
+    /// binary search): each day finds its own version, the days between none, and the days
+    /// before the first and after the last none.
+    @Test func manyVersionsEachFoundOnItsDay() throws {
+        let first = CivilTime.days(year: 2026, month: 1, day: 1)
+        func date(_ days: Int64) -> String { CivilTime.formatDate(days: days) }
+        var plans = "plans:\n"
+        var items = "items:\n"
+        for version in 0..<150 {
+            let day = date(first + 2 * Int64(version))
+            let rate = String(format: "0.%03d", version + 1)
+            plans += """
+                  - id: W
+                    approval: "W-\(version)"
+                    effective_from: \(day)
+                    effective_to: \(day)
+                    voice: [{destinations: [""], steps: [{after: 0s, increment: 60s, rate: \(rate), per: 60s}]}]
+
+                """
+            items += """
+                  - {code: CLIP, name: Caller ID, approval: "C-\(version)", amount: \(rate), effective_from: \(day), effective_to: \(day)}
+
+                """
+        }
+        let catalog = try Fixture.catalog(plans + items)
+        let rater = Rater(catalog: catalog)
+        for offset in -1...300 {
+            let day = first + Int64(offset)
+            let found = offset >= 0 && offset % 2 == 0 && offset < 300
+            let expected = String(format: "0.%03d", offset / 2 + 1)
+            let rating = rater.rate(plan: "W", .voice, start: date(day) + "T12:00:00", duration: 60)
+            #expect(rating == (found ? rated(60, expected) : .unfiled(reason: "plan W not in force on \(date(day))")))
+            let item = Array("CLIP".utf8).withUnsafeBytes { catalog.item(code: $0, localDay: day) }
+            #expect(item?.amount == (found ? Money(expected) : nil), "\(date(day))")
+        }
+    }
+
     @Test func offsetsInRecordsAgainstAPlusEightCatalog() throws {
         let rater = Rater(catalog: try Fixture.workedExamples())
         // One instant written four ways: Monday 19:59:30 at +08:00.

@@ -96,16 +96,33 @@ public struct TariffCatalog: Sendable {
     /// The version of plan `id` in force on local day `localDay`, as an index into `plans`.
     @inline(__always)
     func planVersionIndex(in versions: Range<Int>, localDay: Int64) -> Int? {
-        for index in versions where plans[index].isInForce(localDay: localDay) { return index }
-        return nil
+        // Versions are sorted by effective_from and never overlap (the loader checks): the only
+        // candidate is the last one starting on or before the day. A binary search, as a filing
+        // may hold thousands of versions of a plan (a scan cost 4.5 s per 1M rows at 2,000).
+        var low = versions.lowerBound
+        var high = versions.upperBound
+        while low < high {
+            let middle = (low + high) >> 1
+            if plans[middle].effectiveFrom <= localDay { low = middle + 1 } else { high = middle }
+        }
+        guard low > versions.lowerBound, plans[low - 1].isInForce(localDay: localDay) else { return nil }
+        return low - 1
     }
 
     /// Charge items: the version of `code` in force on local day `localDay` (days since
     /// 1970-01-01 in catalog local time).
     public func item(code: UnsafeRawBufferPointer, localDay: Int64) -> ItemVersion? {
         guard let key = itemIndex.find(code) else { return nil }
-        for index in itemRanges[key] where items[index].isInForce(localDay: localDay) { return items[index] }
-        return nil
+        // As for plans: sorted, never overlapping, so a binary search for the last one started.
+        let versions = itemRanges[key]
+        var low = versions.lowerBound
+        var high = versions.upperBound
+        while low < high {
+            let middle = (low + high) >> 1
+            if items[middle].effectiveFrom <= localDay { low = middle + 1 } else { high = middle }
+        }
+        guard low > versions.lowerBound, items[low - 1].isInForce(localDay: localDay) else { return nil }
+        return items[low - 1]
     }
 
     /// True when some version of the code is filed at all (to word the `unfiled-item` detail).
