@@ -151,9 +151,9 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
     // Shared state, guarded by `monitor`.
     private let monitor = NSCondition()
     private var nextFile = 0
-    /// Chunks to work on, from `jobsHead` on; a taken slot is emptied at once, so that its
-    /// buffer goes back (or, a small file's, is freed) when its worker is done — the array is
-    /// compacted only now and then, and held every taken chunk of up to a thousand files.
+    /// Chunks to work on, from `jobsHead` on. A taken slot is emptied at once, so that its
+    /// buffer goes back (or, a finished file's, is freed) when its worker is done: the array is
+    /// compacted only now and then, and its taken slots used to keep up to ~1,000 buffers alive.
     private var jobs: [ChunkJob?] = []
     private var jobsHead = 0
     private var producersRunning = 0
