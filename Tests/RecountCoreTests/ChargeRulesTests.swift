@@ -53,7 +53,11 @@ import Testing
         orders.add(
             account: "A4", provider: "SP1", serviceCode: "M1", orderedAt: at("2026-03-01T10:00:00"),
             confirmedAt: at("2026-03-01T10:00:30"), cancelledAt: nil)
-        judge = ChargeJudge(catalog: try Self.catalog(), subscriptions: orders.build(), providers: providers.build())
+        let catalog = try Self.catalog()
+        judge = ChargeJudge(
+            catalog: catalog,
+            subscriptions: orders.build(window: catalog.confirmationWindow, minDelay: catalog.minConfirmationDelay),
+            providers: providers.build())
     }
 
     func verdict(

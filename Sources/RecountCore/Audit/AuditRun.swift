@@ -157,7 +157,10 @@ public enum AuditRun {
             subscriptions.add(partial.subscriptions)
             providers.add(partial.providers)
         }
-        return Reference(subscriptions: subscriptions.build(), providers: providers.build(), report: report)
+        return Reference(
+            subscriptions: subscriptions.build(
+                window: catalog.confirmationWindow, minDelay: catalog.minConfirmationDelay),
+            providers: providers.build(), report: report)
     }
 
     /// Decodes one subscription or provider chunk; returns its line count.

@@ -56,8 +56,7 @@ struct ChargeJudge: Sendable {
         if item.requiresSubscription {
             let status = subscriptions.status(
                 account: charge.account, provider: charge.provider, serviceCode: charge.serviceCode,
-                chargedAt: charge.chargedAt, window: catalog.confirmationWindow,
-                minDelay: catalog.minConfirmationDelay)
+                chargedAt: charge.chargedAt)
             switch status {
             case .valid:
                 break
