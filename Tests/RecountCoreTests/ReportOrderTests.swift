@@ -102,6 +102,27 @@ enum TrickyTexts {
             "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
     }
 
+    /// A ledger of findings in report order keeps its rows as they come (no table, no sort); any
+    /// other order goes through a table. Both give the same rows, counts and sums, and JSON
+    /// round trips keep them.
+    @Test(arguments: [UInt64(5), 6])
+    func ledgerRowsAreTheSameFromSortedAndShuffledFindings(seed: UInt64) throws {
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let findings = Self.randomFindings(4000, seed: seed)
+        let sorted = RefundLedger(ReportOrder.sorted(findings, catalog))
+        var random = SeededRandom(seed: seed)
+        let shuffled = RefundLedger(findings.shuffled(using: &random))
+        func rows(_ ledger: RefundLedger) -> [String] { ledger.sortedRows.map { "\($0.0) \($0.1)" } }
+        #expect(!rows(sorted).isEmpty && rows(sorted) == rows(shuffled))
+        #expect(sorted == shuffled && sorted.count == shuffled.count)
+        #expect(sorted.refundRows(factor: catalog.refundFactor) == shuffled.refundRows(factor: catalog.refundFactor))
+        let decoded = try JSONDecoder().decode(RefundLedger.self, from: try JSONEncoder().encode(sorted))
+        #expect(rows(decoded) == rows(sorted))
+        var merged = sorted
+        merged.merge(shuffled)
+        #expect(merged.sortedRows.map(\.1.findings) == sorted.sortedRows.map { 2 * $0.1.findings })
+    }
+
     /// The end of an audit sorts findings where the workers left them: spread over several
     /// buffers (one grown from a small capacity), by pointer, some slots left out (a
     /// duplicate's tentative finding). The result is the sort of the included findings, and

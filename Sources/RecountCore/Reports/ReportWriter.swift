@@ -106,7 +106,7 @@ public enum ReportWriter {
     }
 
     static func writeRefunds(_ ledger: RefundLedger, _ catalog: TariffCatalog, to path: String) throws(OutputError) {
-        var out = ByteWriter(capacity: 64 * (ledger.entries.count + 1))
+        var out = ByteWriter(capacity: 64 * (ledger.count + 1))
         Array("account,cycle,findings,overcharge,refund\n".utf8).withUnsafeBytes { out.raw($0) }
         for (key, entry) in ledger.sortedRows {
             guard RefundLedger.owesRefund(entry, factor: catalog.refundFactor) else { continue }
