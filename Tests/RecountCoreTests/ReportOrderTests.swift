@@ -102,6 +102,26 @@ enum TrickyTexts {
             "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
     }
 
+    /// The two halves' accounts merged into one byte-order ranking: shared accounts take one
+    /// rank, accounts of one half only fit between, and "é" written two ways (the same `String`
+    /// to Swift, different bytes) are two accounts.
+    @Test func accountRanksMergeTheHalvesInByteOrder() {
+        func part(_ accounts: [String]) -> (accounts: [String], sorted: [Int32]) {
+            (
+                accounts,
+                (0..<Int32(accounts.count)).sorted { ReportOrder.precedes(accounts[Int($0)], accounts[Int($1)]) }
+            )
+        }
+        let composed = "\u{E9}"
+        let decomposed = "e\u{301}"
+        let left = part(["B", "A", "D", composed])
+        let right = part(["C", "A", "E", decomposed, "D"])
+        // Byte order: A, B, C, D, E, e+U+0301 (0x65…), U+00E9 (0xC3…).
+        #expect(ReportOrder.accountRanks([left, right]) == [[1, 0, 3, 6], [2, 0, 4, 5, 3]])
+        #expect(ReportOrder.accountRanks([left]) == [[1, 0, 2, 3]])
+        #expect(ReportOrder.accountRanks([part([]), right]) == [[], [1, 0, 3, 4, 2]])
+    }
+
     /// A ledger of findings in report order keeps its rows as they come (no table, no sort); any
     /// other order goes through a table. Both give the same rows, counts and sums, and JSON
     /// round trips keep them.
