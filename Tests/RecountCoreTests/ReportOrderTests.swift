@@ -212,6 +212,36 @@ enum TrickyTexts {
             overcharge: overcharge, detail: "", order: 0)
     }
 
+    /// Two accounts whose names differ only in how "é" is encoded are two refunds.csv rows, by
+    /// whichever path the ledger is built, and findings that differ only so sort by their bytes
+    /// whatever order they arrive in.
+    @Test func accountsAndTextsAreComparedByBytes() throws {
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let composed = finding("Caf\u{E9}", 202_610, .rateInflation, billed: 300_000, expected: 200_000)
+        let decomposed = finding("Cafe\u{301}", 202_610, .rateInflation, billed: 500_000, expected: 200_000)
+        #expect(composed.account == decomposed.account)  // what Swift's `==` says
+        for findings in [[decomposed, composed], [composed, decomposed]] {
+            let sorted = ReportOrder.sorted(findings, catalog)
+            #expect(
+                sorted.map { Array($0.account.utf8) } == [Array(decomposed.account.utf8), Array(composed.account.utf8)])
+            for ledger in [RefundLedger(sorted), RefundLedger(findings)] {
+                #expect(ledger.count == 2)
+                #expect(
+                    ledger.sortedRows.map { $0.1.overcharge } == [MoneySum(micros: 300_000), MoneySum(micros: 100_000)])
+            }
+        }
+        var a = composed
+        var b = composed
+        a.detail = "\u{E9}"
+        b.detail = "e\u{301}"
+        for findings in [[a, b], [b, a]] {
+            #expect(
+                ReportOrder.sorted(findings, catalog).map { Array($0.detail.utf8) } == [
+                    Array(b.detail.utf8), Array(a.detail.utf8),
+                ])
+        }
+    }
+
     @Test func ledgerAndTotalsByHand() {
         let findings = [
             finding("A1", 202_610, .rateInflation, billed: 500_000, expected: 200_000),  // 0.300

@@ -2,9 +2,21 @@
 /// the refund is `refund_factor × overcharge`, computed exactly when written. Merging two ledgers
 /// adds their entries, in any grouping.
 public struct RefundLedger: Sendable, Equatable, Codable {
+    /// Equal when the account's bytes are (as the reports order them), not by `String ==`,
+    /// which takes "é" written as one code point or as two for one account.
     public struct Key: Hashable, Sendable, Codable {
         public var account: String
         public var cycle: Int32
+
+        public static func == (lhs: Key, rhs: Key) -> Bool {
+            lhs.cycle == rhs.cycle && ReportOrder.sameBytes(lhs.account, rhs.account)
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(cycle)
+            var account = account
+            account.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     public struct Entry: Sendable, Equatable, Codable {
@@ -58,7 +70,7 @@ public struct RefundLedger: Sendable, Equatable, Codable {
             for index in all.indices where all[index].overcharge > .zero {
                 let account = all[index].account
                 let cycle = all[index].cycle
-                if let key = runKey, key.cycle == cycle, key.account == account {
+                if let key = runKey, key.cycle == cycle, ReportOrder.sameBytes(key.account, account) {
                     run.findings += 1
                     run.overcharge += all[index].overcharge
                     continue
@@ -74,7 +86,7 @@ public struct RefundLedger: Sendable, Equatable, Codable {
 
     /// Report order of two keys: byte order of the account, then the cycle.
     private static func precedes(_ lhs: Key, _ rhs: Key) -> Bool {
-        if lhs.account != rhs.account { return ReportOrder.precedes(lhs.account, rhs.account) }
+        if !ReportOrder.sameBytes(lhs.account, rhs.account) { return ReportOrder.precedes(lhs.account, rhs.account) }
         return lhs.cycle < rhs.cycle
     }
 

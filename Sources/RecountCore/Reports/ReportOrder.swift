@@ -65,7 +65,7 @@ public enum ReportOrder {
                     order[start..<end].sort { left, right in
                         let a = all[left.index]
                         let b = all[right.index]
-                        if a.pointee.recordID != b.pointee.recordID {
+                        if !sameBytes(a.pointee.recordID, b.pointee.recordID) {
                             return precedes(a.pointee.recordID, b.pointee.recordID)
                         }
                         if a.pointee.rule != b.pointee.rule {
@@ -327,7 +327,9 @@ public enum ReportOrder {
         column(a.expectedAmount, b.expectedAmount, amount)
         column(a.overcharge, b.overcharge, amount)
         column(a.overcharge, b.overcharge, refund)
-        column(a.detail, b.detail) { $0 }
+        // By bytes: `String !=` would take two encodings of one text as equal and leave their order
+        // to arrival.
+        if decided == nil, !sameBytes(a.detail, b.detail) { decided = precedes(a.detail, b.detail) }
         return decided ?? false
     }
 
