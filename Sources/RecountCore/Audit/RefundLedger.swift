@@ -51,20 +51,16 @@ public struct RefundLedger: Sendable, Equatable, Codable {
         // then cycle), the runs are the rows in report order; any other order falls back to
         // adding each run to a table (the sums are the same either way).
         var rows: [(Key, Entry)] = []
-        var table: [Key: Entry]?
+        var ordered = true
         var runKey: Key?
         var run = Entry()
         func close(_ key: Key) {
-            if table == nil, let last = rows.last?.0, !Self.precedes(last, key) {
-                table = Dictionary(uniqueKeysWithValues: rows)
+            if ordered, let last = rows.last?.0, !Self.precedes(last, key) {
+                ordered = false
+                storage = .table(Dictionary(uniqueKeysWithValues: rows))
                 rows = []
             }
-            if table != nil {
-                table![key, default: Entry()].findings += run.findings
-                table![key, default: Entry()].overcharge += run.overcharge
-            } else {
-                rows.append((key, run))
-            }
+            if ordered { rows.append((key, run)) } else { add(run, at: key) }
         }
         findings.withUnsafeBufferPointer { all in
             for index in all.indices where all[index].overcharge > .zero {
@@ -81,7 +77,7 @@ public struct RefundLedger: Sendable, Equatable, Codable {
             }
         }
         if let key = runKey { close(key) }
-        storage = table.map { .table($0) } ?? .ordered(rows)
+        if ordered { storage = .ordered(rows) }
     }
 
     /// Report order of two keys: byte order of the account, then the cycle.

@@ -338,8 +338,8 @@ public enum ReportOrder {
     @inline(__always)
     static func sameBytes(_ a: String, _ b: String) -> Bool {
         let fast = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
-                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            b.utf8.withContiguousStorageIfAvailable { y in
+                Bytes.equal(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y))
             }
         }
         if let result = fast ?? nil { return result }
