@@ -14,7 +14,10 @@ import Testing
     static func decode(_ bytes: [UInt8]) -> (text: [UInt8], length: Int) {
         bytes.withUnsafeBytes { raw in
             var reader = ByteReader(raw.baseAddress!)
-            let text = ByteReader.unpack(reader.packedText())
+            let field = reader.packedText()
+            let text = [UInt8](unsafeUninitializedCapacity: 2 * field.bytes.count) {
+                $1 = ByteReader.unpack(field, into: $0.baseAddress!)
+            }
             return (text, reader.offset)
         }
     }
@@ -28,6 +31,12 @@ import Testing
         let decoded = Self.decode(bytes)
         #expect(decoded.text == Array(text.utf8))
         #expect(decoded.length == bytes.count)
+        // As a string (a duplicate's finding reads its record_id and account so).
+        let string = bytes.withUnsafeBytes { raw in
+            var reader = ByteReader(raw.baseAddress!)
+            return ByteReader.unpackedString(reader.packedText())
+        }
+        #expect(Array(string.utf8) == Array(text.utf8))
     }
 
     /// Destinations: a digit count, then two digits a byte (a lone last one under 0xF), for every

@@ -192,7 +192,7 @@ import Testing
             #expect(arena.order(reference) == order)
             let key = UsageKey.read(arena.pointer(reference), chunkOrder: order & ~RecordOrder.recordMask)
             #expect(key.order == order)
-            #expect(key.recordID == Array(rowsByOrder[order]!.id.utf8))
+            #expect(Array(key.recordID.utf8) == Array(rowsByOrder[order]!.id.utf8))
             #expect(key.billedAmount == Money(micros: rowsByOrder[order]!.billed))
         }
     }
@@ -216,7 +216,7 @@ import Testing
         index.finish()
         #expect(Set(index.marks.keys) == [chunk[4].order, chunk[5].order])
         #expect(index.marks[chunk[4].order]?.byRecordID == true)
-        #expect(index.withKey(of: chunk[4].order) { $0.recordID.count } == huge.utf8.count)
+        #expect(index.withKey(of: chunk[4].order) { $0.recordID.utf8.count } == huge.utf8.count)
         #expect(index.withKey(of: chunk[5].order) { $0.billedAmount } == Money(micros: 5_000))
         #expect(index.entryBytes > 2 * EntryArena.blockSize)
     }
@@ -277,7 +277,7 @@ import Testing
                 UsageKey.read($0.baseAddress! + Int(packed.offsets[index]), chunkOrder: grown.chunkOrder)
             }
             #expect(key.order == row.order)
-            #expect(key.recordID == Array(row.id.utf8))
+            #expect(Array(key.recordID.utf8) == Array(row.id.utf8))
             #expect(key.start == row.start)
             #expect(key.billedAmount == Money(micros: row.billed))
             #expect((grown.contentHashes[index] == 0) == (row.service == .sms))
@@ -322,5 +322,53 @@ import Testing
         var after: [UInt64] = []
         keys.forEachBlock(5) { after.append(contentsOf: $0) }
         #expect(after == [42])
+    }
+}
+
+/// The marks as a sorted array: claims in any order and grouping, a record claimed by both keys
+/// once or twice, against a dictionary built claim by claim.
+@Suite struct DuplicateMarksTests {
+    /// `count` claims over about `count / 3` records, shuffled and split into uneven groups.
+    static func claims(count: Int, seed: UInt64) -> [[DuplicateIndex.Claim]] {
+        var generator = SeededGenerator(state: seed)
+        var all: [DuplicateIndex.Claim] = []
+        for _ in 0..<count {
+            let order = UInt64.random(in: 0..<UInt64(count / 3 + 1), using: &generator) * 7 + 1
+            all.append(DuplicateIndex.Claim(order: order, entry: Int(order) * 3, byContent: Bool.random(using: &generator)))
+        }
+        all.shuffle(using: &generator)
+        var groups: [[DuplicateIndex.Claim]] = []
+        var start = 0
+        while start < all.count {
+            let end = min(all.count, start + Int.random(in: 0...5000, using: &generator))
+            groups.append(Array(all[start..<end]))
+            start = end
+        }
+        return groups
+    }
+
+    // 150,000 claims take the two-halves path, the others one sort.
+    @Test(arguments: [0, 1, 2, 999, 150_000])
+    func marksAreTheClaimsGroupedByRecord(count: Int) {
+        let groups = Self.claims(count: count, seed: UInt64(count) + 5)
+        var expected: [UInt64: (byRecordID: Bool, byContent: Bool, entry: Int)] = [:]
+        for claim in groups.joined() {
+            var mark = expected[claim.order, default: (false, false, claim.entry)]
+            if claim.byContent { mark.byContent = true } else { mark.byRecordID = true }
+            expected[claim.order] = mark
+        }
+        let marks = DuplicateMarks(claims: groups)
+        #expect(marks.count == expected.count)
+        #expect(marks.keys == expected.keys.sorted())
+        for mark in marks.sorted {
+            let want = expected[mark.order]!
+            #expect(mark.byRecordID == want.byRecordID && mark.byContent == want.byContent && mark.entry == want.entry)
+        }
+        // Lookups at, between and around the marks.
+        for probe in stride(from: UInt64(0), to: UInt64(count / 3 * 7 + 10), by: count > 1000 ? 997 : 1) {
+            #expect((marks[probe] != nil) == (expected[probe] != nil))
+            let position = marks.firstPosition(atOrAfter: probe)
+            #expect(position == marks.sorted.firstIndex { $0.order >= probe } ?? marks.count)
+        }
     }
 }

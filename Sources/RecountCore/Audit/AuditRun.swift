@@ -17,7 +17,9 @@ public struct AuditConfiguration: Sendable {
 /// rejects and input facts.
 public struct AuditResult: Sendable {
     public var catalog: TariffCatalog
-    public var findings: [Finding]
+    public var findings: FindingList
+    /// Findings, overcharge, refund and shortfall per rule (of `findings`).
+    public var ruleTotals: RuleTotals
     public var rows: [RecordKind: RowCounts]
     public var rejects: [Reject]
     public var files: [FileStats]
@@ -27,6 +29,20 @@ public struct AuditResult: Sendable {
     public var duplicateIndexBytes: Int
     /// Usage records the duplicate index holds.
     public var duplicateIndexRecords: Int
+}
+
+extension AuditResult {
+    /// A result holding `findings` as given (in the order given).
+    public init(
+        catalog: TariffCatalog, findings: [Finding], rows: [RecordKind: RowCounts], rejects: [Reject],
+        files: [FileStats], startedAt: Date, finishedAt: Date, duplicateIndexBytes: Int, duplicateIndexRecords: Int
+    ) {
+        self.init(
+            catalog: catalog, findings: FindingList(findings), ruleTotals: RuleTotals(findings), rows: rows,
+            rejects: rejects, files: files,
+            startedAt: startedAt, finishedAt: finishedAt, duplicateIndexBytes: duplicateIndexBytes,
+            duplicateIndexRecords: duplicateIndexRecords)
+    }
 }
 
 /// Runs the audit of DESIGN.md §1: small inputs first, then usage and charge files streamed
@@ -103,19 +119,21 @@ public enum AuditRun {
         let (kept, duplicates) = resolveDuplicates(tentative, index)
         let indexBytes = index.entryBytes + index.referenceBytes
         let indexRecords = index.records
-        // The index (hundreds of MB) goes before the sorted array is made, so the run's memory
-        // peak never holds both. Its memory is a few dozen 16 MiB blocks and tables: freeing it
+        // The index (hundreds of MB) goes before the sort, so the run's memory peak never holds
+        // it and the sort's arrays at once. Its memory is a few dozen 16 MiB blocks and tables: freeing it
         // takes milliseconds.
         index = DuplicateIndex()
-        let findings = ReportOrder.sorted(moving: kept, catalog)
-        // Every finding has been moved out of the buffers (their slots hold findings that own
-        // nothing), but the duplicates' tentative findings are still there: freed on a pool thread.
-        Retired.releaseInBackground((tentative, duplicates))
+        // The findings stay in their buffers (the duplicates' tentative findings too, unread):
+        // the list holds them, in report order.
+        // Totals in the buffers' order, before the sort: sequential reads, not one per finding
+        // wherever it lies.
+        let ruleTotals = kept.withUnsafeBufferPointer { RuleTotals(pointers: $0) }
+        let findings = FindingList(owners: tentative + [duplicates], ordered: ReportOrder.sorted(pointers: kept, catalog))
         tentative = []
         let (fileStats, rejects) = combine(
             (reference.report, referencePlaces), (stream, streamPlaces), fileCount: files.count)
         return AuditResult(
-            catalog: catalog, findings: findings, rows: rows, rejects: rejects,
+            catalog: catalog, findings: findings, ruleTotals: ruleTotals, rows: rows, rejects: rejects,
             files: fileStats, startedAt: startedAt, finishedAt: Date(),
             duplicateIndexBytes: indexBytes, duplicateIndexRecords: indexRecords)
     }
@@ -288,8 +306,8 @@ public enum AuditRun {
     /// Every finding the reports will hold, by pointer: the tentative findings of records that
     /// are not duplicates, where they lie in their chunk's buffer, and each duplicate's
     /// `duplicate-charge` finding, read back from the finished index into a new buffer (returned
-    /// too: it must live until the findings are moved out). Two independent halves, on two
-    /// threads (a serial stretch at the end of a run with many findings).
+    /// too: it must live as long as the pointers). Two independent halves, on two threads (a
+    /// serial stretch at the end of a run with many findings).
     static func resolveDuplicates(_ tentative: [FindingBuffer], _ index: DuplicateIndex)
         -> (kept: [UnsafeMutablePointer<Finding>], duplicates: FindingBuffer)
     {
@@ -303,28 +321,32 @@ public enum AuditRun {
                 var pointers: [UnsafeMutablePointer<Finding>] = []
                 // Room for the duplicates' pointers too: they are appended to this array.
                 pointers.reserveCapacity(chunks.buffers.reduce(marks.count) { $0 + $1.count })
-                for buffer in chunks.buffers {
+                for buffer in chunks.buffers where buffer.count > 0 {
+                    // A buffer holds one chunk's findings in input order, and the marks are in
+                    // input order: the two are walked side by side from the chunk's first mark.
                     let base = buffer.base
-                    for slot in 0..<buffer.count where marks[base[slot].order] == nil || base[slot].kind != .usage {
-                        pointers.append(base + slot)
+                    var next = marks.firstPosition(atOrAfter: base[0].order & ~RecordOrder.recordMask)
+                    for slot in 0..<buffer.count {
+                        let order = base[slot].order
+                        while next < marks.count, marks.sorted[next].order < order { next += 1 }
+                        let marked = next < marks.count && marks.sorted[next].order == order
+                        if !marked || base[slot].kind != .usage { pointers.append(base + slot) }
                     }
                 }
                 kept[0] = pointers
             } else {
-                for (order, mark) in marks {
-                    let finding = finished.index.withKey(of: order) { key in
+                for mark in marks.sorted {
+                    let key = UsageKey.read(finished.index.entry(mark), chunkOrder: mark.order & ~RecordOrder.recordMask)
+                    duplicates.append(
                         Finding(
-                            kind: .usage, recordID: String(decoding: key.recordID, as: UTF8.self),
-                            account: String(decoding: key.account, as: UTF8.self), cycle: key.cycle,
+                            kind: .usage, recordID: key.recordID, account: key.account, cycle: key.cycle,
                             rule: .duplicateCharge, billedQuantity: key.billedQuantity, expectedQuantity: 0,
                             billedAmount: key.billedAmount, expectedAmount: .zero,
                             overcharge: max(key.billedAmount, .zero),
                             detail: mark.byRecordID
                                 ? "record_id seen earlier in the run"
                                 : "same account, service, start, destination, duration and volume as an earlier record",
-                            order: order)
-                    }
-                    if let finding { duplicates.append(finding) }
+                            order: mark.order))
                 }
             }
         }
@@ -346,3 +368,4 @@ public enum AuditRun {
         let index: DuplicateIndex
     }
 }
+

@@ -297,20 +297,36 @@ struct ByteReader {
     }
 
     /// The text a `packedText` field holds.
-    static func unpack(_ field: (bytes: UnsafeRawBufferPointer, packed: Bool)) -> [UInt8] {
-        guard field.packed else { return Array(field.bytes) }
-        var text: [UInt8] = []
-        text.reserveCapacity(field.bytes.count * 2)
+    /// The text of a `packedText` field as a string, unpacked straight into it (no array first:
+    /// a string of up to 15 bytes is stored inline, so most identifiers allocate nothing).
+    static func unpackedString(_ field: (bytes: UnsafeRawBufferPointer, packed: Bool)) -> String {
+        guard field.packed else { return String(decoding: field.bytes, as: UTF8.self) }
+        // Packed text is ASCII (a byte ≥ 0x80 is stored unpacked), so it is valid UTF-8 as written.
+        return String(unsafeUninitializedCapacity: 2 * field.bytes.count) { unpack(field, into: $0.baseAddress!) }
+    }
+
+    /// Writes the text of a `packedText` field at `out`, which has room for twice the field's
+    /// bytes; returns the text's length.
+    static func unpack(_ field: (bytes: UnsafeRawBufferPointer, packed: Bool), into out: UnsafeMutablePointer<UInt8>)
+        -> Int
+    {
+        guard field.packed else {
+            if let source = field.bytes.baseAddress { out.initialize(from: source.assumingMemoryBound(to: UInt8.self), count: field.bytes.count) }
+            return field.bytes.count
+        }
+        var count = 0
         for byte in field.bytes {
             if byte >= 0x80 {
-                let pair = byte - 0x80
-                text.append(48 + pair / 10)
-                text.append(48 + pair % 10)
+                let pair = byte &- 0x80
+                out[count] = 48 &+ pair / 10
+                out[count &+ 1] = 48 &+ pair % 10
+                count &+= 2
             } else {
-                text.append(byte)
+                out[count] = byte
+                count &+= 1
             }
         }
-        return text
+        return count
     }
 
     @inline(__always)

@@ -22,19 +22,12 @@ import Dispatch
 /// Exact: hashes only choose partitions and buckets; a match is declared only after comparing
 /// the key bytes. Memory: each record's entry (~35 bytes) plus one 8-byte reference per key.
 final class DuplicateIndex {
-    struct Mark {
-        var byRecordID = false
-        var byContent = false
-        /// Arena reference of the record's entry.
-        var entry: Int = -1
-    }
-
     /// All mutable state, swapped into a local for each batch: a class's stored properties pay a
     /// dynamic exclusivity check on every access, a local struct none.
     private var stored: State? = State()
     private var state: State { stored! }
     private var finished = false
-    private var finishedMarks: [UInt64: Mark] = [:]
+    private var finishedMarks = DuplicateMarks()
     /// Bytes the key references took before `finish()` freed them.
     private(set) var referenceBytes = 0
 
@@ -44,7 +37,7 @@ final class DuplicateIndex {
     private(set) var records = 0
 
     /// Every record found to be a duplicate, by input order (after `finish()`).
-    var marks: [UInt64: Mark] {
+    var marks: DuplicateMarks {
         precondition(finished, "DuplicateIndex.marks read before finish()")
         return finishedMarks
     }
@@ -70,8 +63,21 @@ final class DuplicateIndex {
 
     /// The stored key of a marked record (valid while the index lives).
     func withKey<T>(of order: UInt64, _ body: (UsageKey) -> T) -> T? {
-        guard let mark = marks[order], mark.entry >= 0 else { return nil }
-        return body(UsageKey.read(state.arena.pointer(mark.entry), chunkOrder: order & ~RecordOrder.recordMask))
+        guard let mark = marks[order] else { return nil }
+        return body(UsageKey.read(entry(mark), chunkOrder: order & ~RecordOrder.recordMask))
+    }
+
+    /// The entry of a marked record (valid while the index lives).
+    func entry(_ mark: DuplicateMarks.Mark) -> UnsafeRawPointer {
+        precondition(finished && mark.entry >= 0, "DuplicateIndex.entry of no mark")
+        return state.arena.pointer(mark.entry)
+    }
+
+    /// A record marked by one key.
+    struct Claim: Sendable {
+        var order: UInt64
+        var entry: Int
+        var byContent: Bool
     }
 
     struct State {
@@ -97,7 +103,7 @@ final class DuplicateIndex {
 
         /// One finding per (partition, key kind), resolved on all cores, then merged into marks
         /// (a record can be marked by its record_id in one partition and its content in another).
-        func resolve() -> [UInt64: Mark] {
+        func resolve() -> DuplicateMarks {
             let partitions = KeyPartitions.count
             let results = TaskSlots<[Claim]>(count: 2 * partitions, repeating: [])
             let arena = self.arena
@@ -113,25 +119,7 @@ final class DuplicateIndex {
             // (the run's memory peak comes after this).
             recordIDs.release()
             contents.release()
-            var marks: [UInt64: Mark] = [:]
-            // Sized for every claim up front: growing it rehashed every mark each time it doubled.
-            marks.reserveCapacity(results.elements.reduce(0) { $0 + $1.count })
-            for claims in results.elements {
-                for claim in claims {
-                    var mark = marks[claim.order, default: Mark()]
-                    if claim.byContent { mark.byContent = true } else { mark.byRecordID = true }
-                    mark.entry = claim.entry
-                    marks[claim.order] = mark
-                }
-            }
-            return marks
-        }
-
-        /// A record marked by one key.
-        struct Claim {
-            var order: UInt64
-            var entry: Int
-            var byContent: Bool
+            return DuplicateMarks(claims: Array(results.elements))
         }
 
         /// The records of one partition that have an earlier twin under its key.

@@ -45,7 +45,9 @@ public struct RefundLedger: Sendable, Equatable, Codable {
 
     public init() {}
 
-    public init(_ findings: [Finding]) {
+    public init(_ findings: [Finding]) { self.init(FindingList(findings)) }
+
+    public init(_ findings: FindingList) {
         // Equal keys arrive in runs when the findings are sorted by account and cycle: each run
         // is summed once. While every run's key is past the one before (byte order of account,
         // then cycle), the runs are the rows in report order; any other order falls back to
@@ -62,18 +64,18 @@ public struct RefundLedger: Sendable, Equatable, Codable {
             }
             if ordered { rows.append((key, run)) } else { add(run, at: key) }
         }
-        findings.withUnsafeBufferPointer { all in
-            for index in all.indices where all[index].overcharge > .zero {
-                let account = all[index].account
-                let cycle = all[index].cycle
+        findings.withFindings { all in
+            for index in all.indices where all[index].pointee.overcharge > .zero {
+                let account = all[index].pointee.account
+                let cycle = all[index].pointee.cycle
                 if let key = runKey, key.cycle == cycle, ReportOrder.sameBytes(key.account, account) {
                     run.findings += 1
-                    run.overcharge += all[index].overcharge
+                    run.overcharge += all[index].pointee.overcharge
                     continue
                 }
                 if let key = runKey { close(key) }
                 runKey = Key(account: account, cycle: cycle)
-                run = Entry(findings: 1, overcharge: MoneySum(all[index].overcharge))
+                run = Entry(findings: 1, overcharge: MoneySum(all[index].pointee.overcharge))
             }
         }
         if let key = runKey { close(key) }
@@ -160,16 +162,22 @@ public struct RuleTotals: Sendable, Equatable, Codable {
 
     public private(set) var entries: [Rule: Entry] = [:]
 
-    public init(_ findings: [Finding]) {
+    public init(_ findings: [Finding]) { self.init(FindingList(findings)) }
+
+    public init(_ findings: FindingList) { self = findings.withFindings { Self(pointers: $0) } }
+
+    /// The totals of the findings at `pointers`, in any order.
+    init(pointers all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>) {
         // A table indexed by precedence, read without copying findings: hashing the rule
         // three times per finding was most of the summary's time in runs with many findings.
         var sums = [Entry](repeating: Entry(), count: Rule.allCases.count)
-        findings.withUnsafeBufferPointer { all in
+        do {
             for index in all.indices {
-                let rule = all[index].rule.precedence
+                let finding = all[index]
+                let rule = finding.pointee.rule.precedence
                 sums[rule].findings += 1
-                sums[rule].overcharge += all[index].overcharge
-                if all[index].rule == .undercharge { sums[rule].shortfall += all[index].shortfall }
+                sums[rule].overcharge += finding.pointee.overcharge
+                if finding.pointee.rule == .undercharge { sums[rule].shortfall += finding.pointee.shortfall }
             }
         }
         for rule in Rule.allCases { entries[rule] = sums[rule.precedence] }

@@ -17,8 +17,8 @@ struct UsageKey {
     var billedAmount: Money
     var billedQuantity: Int64
     var cycle: Int32
-    var recordID: [UInt8]
-    var account: [UInt8]
+    var recordID: String
+    var account: String
 
     /// Offsets that shorten the commonest values' varints; any fixed offset keeps the encoding canonical.
     static let startEpoch: Int64 = 1_577_836_800  // 2020-01-01T00:00:00Z
@@ -61,8 +61,8 @@ struct UsageKey {
     static func read(_ base: UnsafeRawPointer, chunkOrder: UInt64) -> UsageKey {
         var reader = ByteReader(base)
         let order = chunkOrder | reader.varint()
-        let id = ByteReader.unpack(reader.packedText())
-        let account = ByteReader.unpack(reader.packedText())
+        let id = ByteReader.unpackedString(reader.packedText())
+        let account = ByteReader.unpackedString(reader.packedText())
         reader.skipDigits()
         let service = Service(rawValue: base.load(fromByteOffset: reader.offset, as: UInt8.self)) ?? .voice
         reader.offset += 1

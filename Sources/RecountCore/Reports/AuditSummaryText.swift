@@ -14,7 +14,7 @@ public enum AuditSummaryText {
             lines.append(
                 "\(kind.rawValue): \(counts.read) rows read, \(counts.audited) audited, \(counts.rejected) rejected")
         }
-        let totals = RuleTotals(result.findings)
+        let totals = result.ruleTotals
         lines.append("rule                          findings      overcharge          refund")
         for rule in Rule.reportOrder {
             let entry = totals.entries[rule]!

@@ -29,30 +29,30 @@ public enum ReportOrder {
         return findings
     }
 
-    /// Sorts in place (`sorted(moving:)` over the array's own slots).
+    /// Sorts in place (`sorted(pointers:)` over the array's own slots).
     public static func sort(_ findings: inout [Finding], _ catalog: TariffCatalog) {
         let count = findings.count
         let result = findings.withUnsafeMutableBufferPointer { buffer in
-            sorted(moving: (0..<count).map { buffer.baseAddress! + $0 }, catalog)
+            sorted(pointers: (0..<count).map { buffer.baseAddress! + $0 }, catalog).map { $0.pointee }
         }
         findings = result
     }
 
-    /// The findings at `handles` (each initialized, none twice) in report order, each moved out
-    /// (its slot left holding a finding that owns nothing). Two steps, neither formatting
-    /// anything. Each finding's account, cycle and kind are packed into one integer
-    /// (`sortedLeadEntries`), its record_id's first eight bytes into another (`textPrefix`), and
-    /// (integer, integer, index) triples are sorted as plain integers. Then each run of equal
-    /// pairs — record_ids that share eight bytes within one account-cycle, rare — is sorted by
-    /// record_id and rule, and only ties on all five keys (rarer) format the rest of both rows.
-    /// The order is total up to rows identical in every column, so the bytes written never
-    /// depend on the order findings arrived in. The findings are then moved (no copies of their
-    /// strings) into a new array in that order (`gathered`). Handles rather than one array: the
-    /// end of an audit sorts the findings where the workers left them.
-    static func sorted(moving handles: [UnsafeMutablePointer<Finding>], _ catalog: TariffCatalog) -> [Finding] {
-        var order = sortedLeadEntries(handles)
+    /// The findings at `pointers` in report order: the same pointers, permuted; nothing is
+    /// moved or copied. Two steps, neither formatting anything. Each finding's account, cycle and
+    /// kind are packed into one integer (`sortedLeadEntries`), its record_id's first eight bytes
+    /// into another (`textPrefix`), and (integer, integer, index) triples are sorted as plain
+    /// integers. Then each run of equal pairs — record_ids that share eight bytes within one
+    /// account-cycle, rare — is sorted by record_id and rule, and only ties on all five keys
+    /// (rarer) format the rest of both rows. The order is total up to rows identical in every
+    /// column, so the bytes written never depend on the order findings arrived in. Pointers
+    /// rather than one array: the end of an audit sorts the findings where the workers left them.
+    static func sorted(pointers: [UnsafeMutablePointer<Finding>], _ catalog: TariffCatalog)
+        -> [UnsafeMutablePointer<Finding>]
+    {
+        var order = sortedLeadEntries(pointers)
         let (precision, rounding, refundFactor) = (catalog.precision, catalog.rounding, catalog.refundFactor)
-        handles.withUnsafeBufferPointer { all in
+        pointers.withUnsafeBufferPointer { all in
             var start = 0
             while start < order.count {
                 var end = start + 1
@@ -78,62 +78,13 @@ public enum ReportOrder {
                 start = end
             }
         }
-        let source = order.map(\.index)
-        order = []
-        return gathered(handles, source)
-    }
-
-    /// The findings at `handles` in the order `source` gives (position k takes the finding at
-    /// `handles[source[k]]`), each moved, not copied — no string is retained — into a new array,
-    /// half of it on each of two threads. (Following the permutation's cycles by swaps in place
-    /// was serial and jumped around the whole array: ~0.1 s for 600k findings.) The old slots,
-    /// all moved out, are refilled with a finding that owns nothing, so releasing their owners
-    /// frees nothing twice.
-    static func gathered(_ handles: [UnsafeMutablePointer<Finding>], _ source: [Int]) -> [Finding] {
-        let count = handles.count
-        let parts = count >= 50_000 ? 2 : 1
-        let bounds = (0...parts).map { count * $0 / parts }
-        return [Finding](unsafeUninitializedCapacity: count) { target, initialized in
-            handles.withUnsafeBufferPointer { handles in
-                let memory = Buffers(old: handles, new: target.baseAddress)
-                source.withUnsafeBufferPointer { source in
-                    let source = SourceOrder(indexes: source)
-                    DispatchQueue.concurrentPerform(iterations: parts) { part in
-                        for k in bounds[part]..<bounds[part + 1] {
-                            (memory.new! + k).initialize(to: memory.old[source.indexes[k]].move())
-                        }
-                    }
-                }
-                // Only after every move: a slot of either half may feed the other.
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    for k in bounds[part]..<bounds[part + 1] { memory.old[k].initialize(to: Self.emptyFinding) }
-                }
-            }
-            initialized = count
-        }
-    }
-
-    /// A finding whose strings are empty (stored inline): releasing it frees nothing.
-    static let emptyFinding = Finding(
-        kind: .usage, recordID: "", account: "", cycle: 0, rule: .undercharge, billedQuantity: nil,
-        expectedQuantity: nil, billedAmount: .zero, expectedAmount: .zero, overcharge: .zero, detail: "", order: 0)
-
-    /// The old slots and the new array's memory for the gathering tasks. `@unchecked Sendable`:
-    /// each task moves out of distinct old slots (a permutation) into its own range of new ones.
-    private struct Buffers: @unchecked Sendable {
-        let old: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>
-        let new: UnsafeMutablePointer<Finding>?
+        return order.map { pointers[$0.index] }
     }
 
     /// The findings' addresses, read-only while the keying tasks run. `@unchecked Sendable`:
     /// the tasks only read the findings.
     private struct Handles: @unchecked Sendable {
         let pointers: [UnsafeMutablePointer<Finding>]
-    }
-
-    /// The permutation, read-only while the tasks run.
-    private struct SourceOrder: @unchecked Sendable {
-        let indexes: UnsafeBufferPointer<Int>
     }
 
     /// A finding's packed (account, cycle, kind), its record_id's prefix and its index; ties

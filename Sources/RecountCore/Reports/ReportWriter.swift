@@ -1,3 +1,4 @@
+import CByteScan
 import CZlib
 import Foundation
 
@@ -51,6 +52,9 @@ public enum ReportWriter {
     /// Findings per slice, and so per gzip member of findings.csv.gz (~2 MB of CSV).
     static let findingsSliceSize = 16_384
 
+    /// How many rows ahead the findings file asks for a finding's memory.
+    static let prefetchDistance = 8
+
     static func writeFindings(_ result: AuditResult, to path: String) throws(OutputError) {
         let sink = try FileSink(path: path)
         // Each slice of findings is formatted straight into bytes and compressed as one gzip
@@ -77,9 +81,13 @@ public enum ReportWriter {
                 let start = batch[index]
                 var out = ByteWriter(capacity: sliceSize * 128)
                 if start == 0 { header.withUnsafeBytes { out.raw($0) } }
-                findings.withUnsafeBufferPointer { all in
-                    for position in start..<min(all.count, start + sliceSize) {
-                        FindingRow.append(all[position], result.catalog, to: &out)
+                findings.withFindings { all in
+                    let end = min(all.count, start + sliceSize)
+                    for position in start..<end {
+                        if position &+ prefetchDistance < end {
+                            recount_prefetch_two_lines(all[position &+ prefetchDistance])
+                        }
+                        FindingRow.append(all[position].pointee, result.catalog, to: &out)
                     }
                 }
                 do throws(OutputError) {

@@ -30,7 +30,7 @@ public enum SummaryJSON {
                 + "\"rejected\": \(counts.rejected)}"
         }
         lines.append("  \"rows\": {\n" + rows.joined(separator: ",\n") + "\n  },")
-        let totals = RuleTotals(result.findings)
+        let totals = result.ruleTotals
         let rules = Rule.reportOrder.map { rule -> String in
             let entry = totals.entries[rule]!
             var text =
