@@ -93,12 +93,35 @@ import Testing
         #expect(v?.rule == .unitInflation && v?.overcharge == Money("0.02") && v?.expectedQuantity == 66)
         // More units but not more money: not a finding (a quantity alone is not an overcharge).
         #expect(verdict(duration: 61, billedQuantity: 72, billed: "0.220") == nil)
+        #expect(v?.detail == "billed 72 s where the tariff rounds to 66")
+        let data = verdict(service: .data, volume: 1500, destination: "", billedQuantity: 4096, billed: "0.002")
+        #expect(data?.detail == "billed 4096 bytes where the tariff rounds to 2048")
+    }
+
+    /// The details are composed byte by byte (no interpolation): every unit, 0, negative and
+    /// 19-digit numbers give the text interpolation would.
+    @Test func inflationDetailsMatchTheirInterpolatedText() {
+        let units: [(Service, String)] = [(.voice, "s"), (.sms, "messages"), (.data, "bytes")]
+        let numbers: [Int64] = [0, 7, 10, 66, -1, -60, 1_000_000, .max, .min]
+        for (service, unit) in units {
+            for billed in numbers {
+                for expected in numbers {
+                    #expect(
+                        UsageJudge.unitInflationDetail(billed, service, expected)
+                            == "billed \(billed) \(unit) where the tariff rounds to \(expected)")
+                }
+                #expect(
+                    UsageJudge.rateInflationDetail(billed, service)
+                        == "charged more than the filed rate for \(billed) \(unit)")
+            }
+        }
     }
 
     @Test func rateInflationWhenQuantityIsRight() {
         // 62 s → 66 s (one 6 s increment for 2 s past the minute), 0.220; billed 66 s for 0.221.
         let v = verdict(duration: 62, billedQuantity: 66, billed: "0.221")
         #expect(v?.rule == .rateInflation && v?.overcharge == Money("0.001"))
+        #expect(v?.detail == "charged more than the filed rate for 66 s")
         // Fewer units billed but more money is still rate inflation.
         #expect(verdict(duration: 62, billedQuantity: 60, billed: "0.300")?.rule == .rateInflation)
     }

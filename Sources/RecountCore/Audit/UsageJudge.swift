@@ -71,14 +71,11 @@ public struct UsageJudge: Sendable {
                 return Verdict(
                     rule: .unitInflation, expectedQuantity: expectedQuantity, expectedAmount: expected,
                     overcharge: billed - expected,
-                    detail:
-                        "billed \(record.billedQuantity) \(unit(record.service)) where the tariff rounds to \(expectedQuantity)"
-                )
+                    detail: Self.unitInflationDetail(record.billedQuantity, record.service, expectedQuantity))
             }
             return Verdict(
                 rule: .rateInflation, expectedQuantity: expectedQuantity, expectedAmount: expected,
-                overcharge: billed - expected,
-                detail: "charged more than the filed rate for \(expectedQuantity) \(unit(record.service))")
+                overcharge: billed - expected, detail: Self.rateInflationDetail(expectedQuantity, record.service))
         }
         if billed < expected {
             return Verdict(
@@ -88,7 +85,29 @@ public struct UsageJudge: Sendable {
         return nil
     }
 
-    private func unit(_ service: Service) -> String {
+    /// `billed 66 s where the tariff rounds to 60`.
+    static func unitInflationDetail(_ billed: Int64, _ service: Service, _ expected: Int64) -> String {
+        TextComposer.compose(bound: 64 + 2 * ByteCursor.decimalBound) { text in
+            text.add("billed ")
+            text.add(billed)
+            text.add(" ")
+            text.add(unit(service))
+            text.add(" where the tariff rounds to ")
+            text.add(expected)
+        }
+    }
+
+    /// `charged more than the filed rate for 60 s`.
+    static func rateInflationDetail(_ expected: Int64, _ service: Service) -> String {
+        TextComposer.compose(bound: 64 + ByteCursor.decimalBound) { text in
+            text.add("charged more than the filed rate for ")
+            text.add(expected)
+            text.add(" ")
+            text.add(unit(service))
+        }
+    }
+
+    private static func unit(_ service: Service) -> StaticString {
         switch service {
         case .voice: return "s"
         case .sms: return "messages"
