@@ -143,6 +143,26 @@ enum TrickyTexts {
         #expect(merged.sortedRows.map(\.1.findings) == sorted.sortedRows.map { 2 * $0.1.findings })
     }
 
+    /// A worker sizes each chunk's buffer by its last chunk's findings, and a buffer more than
+    /// half empty gives its slack back (buffers are kept to the end of the run).
+    @Test func findingBuffersGiveBackSlackAndSizeTheNext() {
+        let findings = Self.randomFindings(100, seed: 3)
+        let roomy = FindingBuffer(capacity: 1000)
+        for finding in findings { roomy.append(finding) }
+        roomy.releaseSlack()
+        #expect(roomy.capacity == 100 && roomy.findings == findings)
+        #expect(roomy.roomForNext == 112)
+        let full = FindingBuffer(capacity: 150)
+        for finding in findings { full.append(finding) }
+        full.releaseSlack()  // a third unused: kept
+        #expect(full.capacity == 150 && full.findings == findings)
+        let empty = FindingBuffer(capacity: 500)
+        empty.releaseSlack()
+        #expect(empty.capacity == 1 && empty.isEmpty && empty.roomForNext == FindingBuffer.defaultCapacity)
+        empty.append(findings[0])
+        #expect(empty.findings == [findings[0]])
+    }
+
     /// The end of an audit sorts findings where the workers left them: spread over several
     /// buffers (one grown from a small capacity), by pointer, some slots left out (a
     /// duplicate's tentative finding). The result is the sort of the included findings, as

@@ -81,13 +81,23 @@ public enum AuditRun {
                 let reader = RowReader()
                 // This worker's entry blocks: its chunks' keys are written straight into them.
                 let entryBlocks = EntryBlockSource()
+                // Room for as many findings as this worker's last chunk had: a buffer grown
+                // from a few slots copied each finding once more (and faulted in fresh pages).
+                var findingRoom = FindingBuffer.defaultCapacity
                 return { job in
                     var partial = AuditPartial(kind: job.layout.kind)
                     switch job.layout.kind {
                     case .usage:
-                        partial.lineCount = auditUsage(job, reader, entryBlocks, judge, timezone, &partial)
+                        partial.lineCount = auditUsage(
+                            job, reader, entryBlocks, judge, timezone, FindingBuffer(capacity: findingRoom),
+                            &partial)
+                        partial.findings.releaseSlack()
+                        findingRoom = partial.findings.roomForNext
                     case .charge:
-                        partial.lineCount = auditCharges(job, reader, chargeJudge, timezone, &partial)
+                        partial.lineCount = auditCharges(
+                            job, reader, chargeJudge, timezone, FindingBuffer(capacity: findingRoom), &partial)
+                        partial.findings.releaseSlack()
+                        findingRoom = partial.findings.roomForNext
                     case .subscription, .provider:
                         // Loaded by `loadReference`; never part of this stage.
                         partial.lineCount = reader.forEachRow(
@@ -238,12 +248,11 @@ public enum AuditRun {
     /// Audits one usage chunk; returns its line count.
     private static func auditUsage(
         _ job: ChunkJob, _ reader: RowReader, _ entryBlocks: EntryBlockSource, _ judge: UsageJudge, _ timezone: Int64,
-        _ partial: inout AuditPartial
+        _ findings: FindingBuffer, _ partial: inout AuditPartial
     ) -> Int {
         let decoder = UsageDecoder(layout: job.layout, timezoneOffset: timezone)
         // A usage row is at least ~64 bytes: room for every record of a typical chunk.
         var keys = UsageKeyBatchBuilder(source: entryBlocks, expectedRecords: job.bytes.count / 64)
-        let findings = FindingBuffer()
         var recordIndex = 0
         let lines = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
             (row) throws(RowError) in
@@ -279,10 +288,10 @@ public enum AuditRun {
 
     /// Judges one charge chunk; returns its line count.
     private static func auditCharges(
-        _ job: ChunkJob, _ reader: RowReader, _ judge: ChargeJudge, _ timezone: Int64, _ partial: inout AuditPartial
+        _ job: ChunkJob, _ reader: RowReader, _ judge: ChargeJudge, _ timezone: Int64, _ findings: FindingBuffer,
+        _ partial: inout AuditPartial
     ) -> Int {
         let decoder = ChargeDecoder(layout: job.layout, timezoneOffset: timezone)
-        let findings = FindingBuffer()
         var recordIndex = 0
         let lines = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
             (row) throws(RowError) in

@@ -9,9 +9,11 @@
 final class FindingBuffer: @unchecked Sendable, Codable {
     private(set) var base: UnsafeMutablePointer<Finding>
     private(set) var count = 0
-    private var capacity: Int
+    private(set) var capacity: Int
 
-    init(capacity: Int = 16) {
+    static let defaultCapacity = 16
+
+    init(capacity: Int = defaultCapacity) {
         self.capacity = max(capacity, 1)
         base = .allocate(capacity: self.capacity)
     }
@@ -27,6 +29,17 @@ final class FindingBuffer: @unchecked Sendable, Codable {
     }
 
     var isEmpty: Bool { count == 0 }
+
+    /// Gives back the slack when more than half the room is unused: the buffer is kept to the
+    /// end of the run.
+    func releaseSlack() {
+        guard capacity > 2 * count, capacity > Self.defaultCapacity else { return }
+        capacity = max(count, 1)
+        base = base.movedToNew(capacity: capacity, count: count)
+    }
+
+    /// Room for the next chunk's findings, judged by this one's.
+    var roomForNext: Int { max(Self.defaultCapacity, count + count / 8) }
 
     func append(_ finding: Finding) {
         if count == capacity {
