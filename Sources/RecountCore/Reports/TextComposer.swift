@@ -28,4 +28,29 @@ struct TextComposer {
     }
 
     mutating func add(_ value: Int64) { cursor.integer(value) }
+
+    /// A non-negative `value` with at least `digits` digits (zeros in front).
+    mutating func add(_ value: Int64, digits: Int) { cursor.decimal(UInt64(value), minimumCount: digits) }
+
+    /// `YYYY-MM-DD` of a day counted from 1970-01-01 (`CivilTime.formatDate`).
+    mutating func addDate(days: Int64) {
+        let date = CivilTime.date(days: days)
+        add(date.year, digits: 4)
+        add("-")
+        add(date.month, digits: 2)
+        add("-")
+        add(date.day, digits: 2)
+    }
+
+    /// Bytes as they are (the composed text is decoded as UTF-8 once, at the end).
+    mutating func add(bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        cursor.next.copyMemory(from: source, byteCount: bytes.count)
+        cursor.skip(bytes.count)
+    }
+
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { add(bytes: UnsafeRawBufferPointer($0)) }
+    }
 }

@@ -27,12 +27,18 @@ public final class Rater: Sendable {
     public func rate(_ event: UsageEvent) -> Rating {
         if event.planID.isEmpty { return unfiled("empty plan") }
         guard let versions = catalog.planVersions(id: event.planID) else {
-            return unfiled("plan \(Self.text(event.planID)) is not filed")
+            return unfiled(Self.compose(event.planID.count) { $0.add("plan "); $0.add(bytes: event.planID); $0.add(" is not filed") })
         }
         let localStart = event.start + catalog.timezoneOffset
         let localDay = CivilTime.floorDiv(localStart, CivilTime.secondsPerDay)
         guard let version = catalog.planVersionIndex(in: versions, localDay: localDay) else {
-            return unfiled("plan \(Self.text(event.planID)) not in force on \(CivilTime.formatDate(days: localDay))")
+            return unfiled(
+                Self.compose(event.planID.count) {
+                    $0.add("plan ")
+                    $0.add(bytes: event.planID)
+                    $0.add(" not in force on ")
+                    $0.addDate(days: localDay)
+                })
         }
         switch event.service {
         case .voice: return rateVoice(event, version: version, localStart: localStart)
@@ -60,25 +66,56 @@ public final class Rater: Sendable {
         }
     }
 
-    /// `no voice rule of plan P01 covers destination 8613 at Sat 21:00` (failure path only).
+    /// `no voice rule of plan P01 covers destination 8613 at Sat 21:00`.
     private func uncoveredVoice(_ event: UsageEvent, version: Int, local: Int64) -> String {
         let day = CivilTime.floorDiv(local, CivilTime.secondsPerDay)
-        let dayName = Band.dayNames[CivilTime.weekday(days: day)]
-        return
-            "no voice rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination)) at "
-            + "\(dayName.prefix(1).uppercased() + dayName.dropFirst()) \(Band.clock(local - day * CivilTime.secondsPerDay))"
+        let secondOfDay = local - day * CivilTime.secondsPerDay
+        let plan = catalog.plans[version].id
+        return Self.compose(plan.utf8.count + event.destination.count) { text in
+            text.add("no voice rule of plan ")
+            text.add(plan)
+            text.add(" covers ")
+            Self.addDestination(event.destination, to: &text)
+            text.add(" at ")
+            text.add(Self.dayTitles[CivilTime.weekday(days: day)])
+            text.add(" ")
+            text.add(secondOfDay / 3600, digits: 2)
+            text.add(":")
+            text.add(secondOfDay / 60 % 60, digits: 2)
+        }
     }
 
-    private static func destinationText(_ destination: UnsafeRawBufferPointer) -> String {
-        destination.isEmpty ? "an empty destination" : "destination \(text(destination))"
+    /// `Band.dayNames` as they start a word.
+    private static let dayTitles: [StaticString] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    private static func addDestination(_ destination: UnsafeRawBufferPointer, to text: inout TextComposer) {
+        if destination.isEmpty {
+            text.add("an empty destination")
+        } else {
+            text.add("destination ")
+            text.add(bytes: destination)
+        }
+    }
+
+    /// An unfiled reason composed into one string (no interpolation: a set where most rows are
+    /// unfiled makes one per row); `texts` is the byte count of the texts it takes from the
+    /// record or catalog, the literals and numbers fit in 128 more.
+    private static func compose(_ texts: Int, _ body: (inout TextComposer) -> Void) -> String {
+        TextComposer.compose(bound: texts + 128, body)
     }
 
     /// §3.2: one message at the rate of the longest matching prefix, rounded once.
     private func rateSMS(_ event: UsageEvent, version: Int) -> Rating {
         let rule = catalog.plans[version].smsPrefixes.longestMatch(event.destination) { _ in true }
         if rule < 0 {
+            let plan = catalog.plans[version].id
             return unfiled(
-                "no sms rule of plan \(catalog.plans[version].id) covers \(Self.destinationText(event.destination))")
+                Self.compose(plan.utf8.count + event.destination.count) { text in
+                    text.add("no sms rule of plan ")
+                    text.add(plan)
+                    text.add(" covers ")
+                    Self.addDestination(event.destination, to: &text)
+                })
         }
         return rated(1, Int128(catalog.plans[version].sms[rule].rate.micros), over: 1, version: version)
     }
@@ -135,10 +172,5 @@ public final class Rater: Sendable {
         let micros = ExactAmount(numerator: numerator, denominator: Int128(denominator)).roundedMicros(
             catalog.precision, rounding)
         return micros.magnitude > UInt128(limit) ? nil : Money(micros: Int64(micros))
-    }
-
-    /// Record bytes as text, for `unfiled` reasons only (never on the success path).
-    static func text(_ bytes: UnsafeRawBufferPointer) -> String {
-        String(decoding: bytes, as: UTF8.self)
     }
 }
