@@ -334,7 +334,8 @@ import Testing
         var all: [DuplicateIndex.Claim] = []
         for _ in 0..<count {
             let order = UInt64.random(in: 0..<UInt64(count / 3 + 1), using: &generator) * 7 + 1
-            all.append(DuplicateIndex.Claim(order: order, entry: Int(order) * 3, byContent: Bool.random(using: &generator)))
+            all.append(
+                DuplicateIndex.Claim(order: order, entry: Int(order) * 3, byContent: Bool.random(using: &generator)))
         }
         all.shuffle(using: &generator)
         var groups: [[DuplicateIndex.Claim]] = []

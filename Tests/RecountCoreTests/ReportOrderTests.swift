@@ -186,7 +186,9 @@ enum TrickyTexts {
         #expect(sorted.map(\.pointee) == ReportOrder.sorted(included, catalog))
         let list = FindingList(owners: buffers, ordered: sorted)
         #expect(Array(list) == ReportOrder.sorted(included, catalog))
-        #expect(buffers.flatMap(\.findings) == (0..<3).flatMap { part in findings.indices.filter { $0 % 3 == part }.map { findings[$0] } })
+        #expect(
+            buffers.flatMap(\.findings)
+                == (0..<3).flatMap { part in findings.indices.filter { $0 % 3 == part }.map { findings[$0] } })
         // A buffer travels as its findings' JSON, as a partial written to disk would.
         let decoded = try JSONDecoder().decode(FindingBuffer.self, from: JSONEncoder().encode(FindingBuffer(findings)))
         #expect(decoded.findings == findings)

@@ -138,7 +138,8 @@ public enum AuditRun {
         // Totals in the buffers' order, before the sort: sequential reads, not one per finding
         // wherever it lies.
         let ruleTotals = kept.withUnsafeBufferPointer { RuleTotals(pointers: $0) }
-        let findings = FindingList(owners: tentative + [duplicates], ordered: ReportOrder.sorted(pointers: kept, catalog))
+        let findings = FindingList(
+            owners: tentative + [duplicates], ordered: ReportOrder.sorted(pointers: kept, catalog))
         tentative = []
         let (fileStats, rejects) = combine(
             (reference.report, referencePlaces), (stream, streamPlaces), fileCount: files.count)
@@ -345,7 +346,8 @@ public enum AuditRun {
                 kept[0] = pointers
             } else {
                 for mark in marks.sorted {
-                    let key = UsageKey.read(finished.index.entry(mark), chunkOrder: mark.order & ~RecordOrder.recordMask)
+                    let key = UsageKey.read(
+                        finished.index.entry(mark), chunkOrder: mark.order & ~RecordOrder.recordMask)
                     duplicates.append(
                         Finding(
                             kind: .usage, recordID: key.recordID, account: key.account, cycle: key.cycle,
@@ -377,4 +379,3 @@ public enum AuditRun {
         let index: DuplicateIndex
     }
 }
-

@@ -311,7 +311,9 @@ struct ByteReader {
         -> Int
     {
         guard field.packed else {
-            if let source = field.bytes.baseAddress { out.initialize(from: source.assumingMemoryBound(to: UInt8.self), count: field.bytes.count) }
+            if let source = field.bytes.baseAddress {
+                out.initialize(from: source.assumingMemoryBound(to: UInt8.self), count: field.bytes.count)
+            }
             return field.bytes.count
         }
         var count = 0

@@ -21,14 +21,13 @@ struct DuplicateMarks: Sendable {
     /// The marks of `claims` (a record may be claimed once by each key), in any order and grouping.
     init(claims: [[DuplicateIndex.Claim]]) {
         let all = Array(claims.joined())
-        // Two halves sorted at once, then merged: the sort is the serial part of this step.
+        // Two halves sorted at once, then merged (below 100k claims one sort: the second half is empty).
+        let middle = all.count >= 100_000 ? all.count / 2 : all.count
         let halves = TaskSlots<[DuplicateIndex.Claim]>(count: 2, repeating: [])
-        let middle = all.count / 2
-        DispatchQueue.concurrentPerform(iterations: all.count >= 100_000 ? 2 : 1) { part in
-            let range = all.count >= 100_000 ? (part == 0 ? 0..<middle : middle..<all.count) : 0..<all.count
-            halves[part] = all[range].sorted { $0.order < $1.order }
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            halves[part] = (part == 0 ? all[..<middle] : all[middle...]).sorted { $0.order < $1.order }
         }
-        let (left, right) = all.count >= 100_000 ? (halves[0], halves[1]) : (halves[0], [])
+        let (left, right) = (halves[0], halves[1])
         var marks: [Mark] = []
         marks.reserveCapacity(all.count)
         var i = 0
@@ -43,7 +42,11 @@ struct DuplicateMarks: Sendable {
                 j += 1
             }
             if marks.last?.order != claim.order { marks.append(Mark(order: claim.order, entry: claim.entry)) }
-            if claim.byContent { marks[marks.count - 1].byContent = true } else { marks[marks.count - 1].byRecordID = true }
+            if claim.byContent {
+                marks[marks.count - 1].byContent = true
+            } else {
+                marks[marks.count - 1].byRecordID = true
+            }
         }
         sorted = marks
     }

@@ -27,7 +27,12 @@ public final class Rater: Sendable {
     public func rate(_ event: UsageEvent) -> Rating {
         if event.planID.isEmpty { return unfiled("empty plan") }
         guard let versions = catalog.planVersions(id: event.planID) else {
-            return unfiled(Self.compose(event.planID.count) { $0.add("plan "); $0.add(bytes: event.planID); $0.add(" is not filed") })
+            return unfiled(
+                Self.compose(event.planID.count) {
+                    $0.add("plan ")
+                    $0.add(bytes: event.planID)
+                    $0.add(" is not filed")
+                })
         }
         let localStart = event.start + catalog.timezoneOffset
         let localDay = CivilTime.floorDiv(localStart, CivilTime.secondsPerDay)
