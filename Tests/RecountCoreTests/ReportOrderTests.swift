@@ -143,6 +143,17 @@ enum TrickyTexts {
         #expect(merged.sortedRows.map(\.1.findings) == sorted.sortedRows.map { 2 * $0.1.findings })
     }
 
+    /// The sort numbers accounts in first-seen order through its own table: every distinct byte
+    /// string one id, across the table's growth, and "é" written two ways two ids.
+    @Test func accountIDsNumberEachDistinctTextOnce() {
+        var table = ReportOrder.AccountIDs()
+        let accounts = (0..<50_000).map { "A\($0 * 7919 % 50_000)" } + ["caf\u{E9}", "cafe\u{301}", ""]
+        for (index, account) in accounts.enumerated() { #expect(table.id(of: account) == Int32(index)) }
+        for (index, account) in accounts.enumerated().reversed() { #expect(table.id(of: account) == Int32(index)) }
+        #expect(table.accounts.count == accounts.count)
+        #expect(table.accounts.map { Array($0.utf8) } == accounts.map { Array($0.utf8) })
+    }
+
     /// A worker sizes each chunk's buffer by its last chunk's findings, and a buffer more than
     /// half empty gives its slack back (buffers are kept to the end of the run).
     @Test func findingBuffersGiveBackSlackAndSizeTheNext() {

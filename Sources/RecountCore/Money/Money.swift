@@ -66,9 +66,16 @@ public struct AmountPrecision: Hashable, Sendable, CustomStringConvertible {
 
     /// Size of one grain in micros (0.001 → 1000).
     public var grainMicros: Int64 {
-        var grain: Int64 = 1
-        for _ in 0..<(6 - fractionDigits) { grain *= 10 }
-        return grain
+        // A switch, not a loop: the reports ask for it several times per finding.
+        switch fractionDigits {
+        case 0: 1_000_000
+        case 1: 100_000
+        case 2: 10_000
+        case 3: 1_000
+        case 4: 100
+        case 5: 10
+        default: 1
+        }
     }
 
     public var description: String {

@@ -131,8 +131,8 @@ extension ByteCursor {
         decimal(magnitude / UInt64(Money.scale))
         guard precision.fractionDigits > 0 else { return }
         byte(0x2e)
-        var fraction = magnitude % UInt64(Money.scale)
-        for _ in precision.fractionDigits..<6 { fraction /= 10 }
+        // Rounded to the precision, so the fraction's micros are a whole number of grains.
+        let fraction = magnitude % UInt64(Money.scale) / UInt64(precision.grainMicros)
         decimal(fraction, minimumCount: precision.fractionDigits)
     }
 }

@@ -138,23 +138,13 @@ public enum ReportOrder {
         let locals = TaskSlots<(accounts: [String], ids: [Int32], sorted: [Int32])>(
             count: parts, repeating: ([], [], []))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var seen: [AccountText: Int32] = [:]
-            var accounts: [String] = []
+            var seen = AccountIDs()
             var ids: [Int32] = []
             ids.reserveCapacity(bounds[part + 1] - bounds[part])
             findings.pointers.withUnsafeBufferPointer { all in
-                for index in bounds[part]..<bounds[part + 1] {
-                    let account = all[index].pointee.account
-                    if let id = seen[AccountText(account)] {
-                        ids.append(id)
-                    } else {
-                        let id = Int32(accounts.count)
-                        seen[AccountText(account)] = id
-                        accounts.append(account)
-                        ids.append(id)
-                    }
-                }
+                for index in bounds[part]..<bounds[part + 1] { ids.append(seen.id(of: all[index].pointee.account)) }
             }
+            let accounts = seen.accounts
             let sorted = (0..<Int32(accounts.count)).sorted { precedes(accounts[Int($0)], accounts[Int($1)]) }
             locals[part] = (accounts, ids, sorted)
         }
@@ -184,25 +174,44 @@ public enum ReportOrder {
         return parts == 1 ? sortedParts[0] : merged(sortedParts[0], sortedParts[1])
     }
 
-    /// An account's text, hashed by `ByteHasher` (one 64-bit value into the table's hasher) rather
-    /// than by SipHash over every byte: ranking a million distinct accounts hashed each several
-    /// times, most of a second.
-    struct AccountText: Hashable {
-        let text: String
-        let hash: UInt64
+    /// Numbers each distinct account text in first-seen order. An open-addressing table of ids
+    /// keyed by the account's `ByteHasher` value, compared by bytes: a `Dictionary` hashed that
+    /// value again with SipHash on every lookup (~480 instructions a finding with its probing and
+    /// equality, one lookup per finding). Byte equality, as the report orders by bytes
+    /// (`String ==` would take "é" written two ways as one account).
+    struct AccountIDs {
+        private(set) var accounts: [String] = []
+        private var hashes: [UInt64] = []
+        /// Ids, -1 where empty; at most half full.
+        private var slots = [Int32](repeating: -1, count: 64)
 
-        init(_ text: String) {
-            var text = text
-            self.hash = text.withUTF8 { UsageKey.hash(UnsafeRawBufferPointer($0), seed: 0x51_7CC1_B727_220A) }
-            self.text = text
+        mutating func id(of account: String) -> Int32 {
+            var text = account
+            let hash = text.withUTF8 { UsageKey.hash(UnsafeRawBufferPointer($0), seed: 0x51_7CC1_B727_220A) }
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] >= 0 {
+                let id = Int(slots[slot])
+                if hashes[id] == hash, sameBytes(accounts[id], account) { return Int32(id) }
+                slot = (slot + 1) & mask
+            }
+            let id = Int32(accounts.count)
+            accounts.append(account)
+            hashes.append(hash)
+            slots[slot] = id
+            if 2 * accounts.count > slots.count { grow() }
+            return id
         }
 
-        /// Byte equality, as the report orders by bytes (`String ==` would take "é" written two
-        /// ways as one account).
-        static func == (lhs: AccountText, rhs: AccountText) -> Bool {
-            lhs.hash == rhs.hash && sameBytes(lhs.text, rhs.text)
+        private mutating func grow() {
+            slots = [Int32](repeating: -1, count: 2 * slots.count)
+            let mask = slots.count - 1
+            for (id, hash) in hashes.enumerated() {
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while slots[slot] >= 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(id)
+            }
         }
-        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
     }
 
     /// Each part's account ranks among all parts' distinct accounts in byte order, by local id:
