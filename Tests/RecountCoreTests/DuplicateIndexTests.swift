@@ -190,6 +190,11 @@ import Testing
         #expect(arena.bytesUsed == batches.reduce(0) { $0 + $1.packed.bytes.count })
         for (reference, order) in references {
             #expect(arena.order(reference) == order)
+            // The record_id key found from two fields is the one the full parse finds.
+            let recordID = arena.ranges(reference).recordID
+            let quick = UsageKey.recordIDRange(arena.pointer(reference))
+            #expect(quick.baseAddress == recordID.baseAddress && quick.count == recordID.count)
+            #expect(arena.key(reference, byContent: false).count == recordID.count)
             let key = UsageKey.read(arena.pointer(reference), chunkOrder: order & ~RecordOrder.recordMask)
             #expect(key.order == order)
             #expect(Array(key.recordID.utf8) == Array(rowsByOrder[order]!.id.utf8))
@@ -328,14 +333,20 @@ import Testing
 /// The marks as a sorted array: claims in any order and grouping, a record claimed by both keys
 /// once or twice, against a dictionary built claim by claim.
 @Suite struct DuplicateMarksTests {
-    /// `count` claims over about `count / 3` records, shuffled and split into uneven groups.
-    static func claims(count: Int, seed: UInt64) -> [[DuplicateIndex.Claim]] {
+    /// `count` claims over about `count / 3` records, shuffled and split into uneven groups;
+    /// orders small or spread over all 64 bits (every radix pass taken, none skipped).
+    static func claims(count: Int, seed: UInt64, wide: Bool = false) -> [[DuplicateIndex.Claim]] {
         var generator = SeededGenerator(state: seed)
+        let records = (0...(count / 3)).map { record in
+            wide ? UInt64.random(in: 0...UInt64.max, using: &generator) : UInt64(record) * 7 + 1
+        }
         var all: [DuplicateIndex.Claim] = []
         for _ in 0..<count {
-            let order = UInt64.random(in: 0..<UInt64(count / 3 + 1), using: &generator) * 7 + 1
+            let order = records.randomElement(using: &generator)!
             all.append(
-                DuplicateIndex.Claim(order: order, entry: Int(order) * 3, byContent: Bool.random(using: &generator)))
+                DuplicateIndex.Claim(
+                    order: order, entry: Int(truncatingIfNeeded: order >> 3), byContent: Bool.random(using: &generator))
+            )
         }
         all.shuffle(using: &generator)
         var groups: [[DuplicateIndex.Claim]] = []
@@ -348,10 +359,9 @@ import Testing
         return groups
     }
 
-    // 150,000 claims take the two-halves path, the others one sort.
-    @Test(arguments: [0, 1, 2, 999, 150_000])
-    func marksAreTheClaimsGroupedByRecord(count: Int) {
-        let groups = Self.claims(count: count, seed: UInt64(count) + 5)
+    @Test(arguments: [(0, false), (1, false), (2, false), (999, false), (150_000, false), (999, true), (150_000, true)])
+    func marksAreTheClaimsGroupedByRecord(count: Int, wide: Bool) {
+        let groups = Self.claims(count: count, seed: UInt64(count) + 5, wide: wide)
         var expected: [UInt64: (byRecordID: Bool, byContent: Bool, entry: Int)] = [:]
         for claim in groups.joined() {
             var mark = expected[claim.order, default: (false, false, claim.entry)]
@@ -366,7 +376,13 @@ import Testing
             #expect(mark.byRecordID == want.byRecordID && mark.byContent == want.byContent && mark.entry == want.entry)
         }
         // Lookups at, between and around the marks.
-        for probe in stride(from: UInt64(0), to: UInt64(count / 3 * 7 + 10), by: count > 1000 ? 997 : 1) {
+        let probes =
+            wide
+            ? stride(from: 0, to: marks.count, by: count > 1000 ? 997 : 1).flatMap { position in
+                [marks.keys[position] &- 1, marks.keys[position], marks.keys[position] &+ 1]
+            }
+            : Array(stride(from: UInt64(0), to: UInt64(count / 3 * 7 + 10), by: count > 1000 ? 997 : 1))
+        for probe in probes {
             #expect((marks[probe] != nil) == (expected[probe] != nil))
             let position = marks.firstPosition(atOrAfter: probe)
             #expect(position == marks.sorted.firstIndex { $0.order >= probe } ?? marks.count)

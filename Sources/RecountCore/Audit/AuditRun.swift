@@ -130,14 +130,14 @@ public enum AuditRun {
         let indexBytes = index.entryBytes + index.referenceBytes
         let indexRecords = index.records
         // The index (hundreds of MB) goes before the sort, so the run's memory peak never holds
-        // it and the sort's arrays at once. Its memory is a few dozen 16 MiB blocks and tables: freeing it
-        // takes milliseconds.
+        // it and the sort's arrays at once. Its memory is a few dozen 16 MiB blocks and tables:
+        // freeing it takes milliseconds.
         index = DuplicateIndex()
-        // The findings stay in their buffers (the duplicates' tentative findings too, unread):
-        // the list holds them, in report order.
         // Totals in the buffers' order, before the sort: sequential reads, not one per finding
         // wherever it lies.
         let ruleTotals = kept.withUnsafeBufferPointer { RuleTotals(pointers: $0) }
+        // The findings stay in their buffers (the duplicates' tentative findings too, unread):
+        // the list holds them, in report order.
         let findings = FindingList(
             owners: tentative + [duplicates], ordered: ReportOrder.sorted(pointers: kept, catalog))
         tentative = []

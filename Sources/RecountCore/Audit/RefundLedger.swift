@@ -171,14 +171,11 @@ public struct RuleTotals: Sendable, Equatable, Codable {
         // A table indexed by precedence, read without copying findings: hashing the rule
         // three times per finding was most of the summary's time in runs with many findings.
         var sums = [Entry](repeating: Entry(), count: Rule.allCases.count)
-        do {
-            for index in all.indices {
-                let finding = all[index]
-                let rule = finding.pointee.rule.precedence
-                sums[rule].findings += 1
-                sums[rule].overcharge += finding.pointee.overcharge
-                if finding.pointee.rule == .undercharge { sums[rule].shortfall += finding.pointee.shortfall }
-            }
+        for finding in all {
+            let rule = finding.pointee.rule.precedence
+            sums[rule].findings += 1
+            sums[rule].overcharge += finding.pointee.overcharge
+            if finding.pointee.rule == .undercharge { sums[rule].shortfall += finding.pointee.shortfall }
         }
         for rule in Rule.allCases { entries[rule] = sums[rule.precedence] }
     }

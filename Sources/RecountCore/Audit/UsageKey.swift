@@ -108,6 +108,16 @@ struct UsageKey {
             record: record)
     }
 
+    /// The record_id key of an encoded entry (as `ranges(_:).recordID`), from its first two fields.
+    @inline(__always)
+    static func recordIDRange(_ base: UnsafeRawPointer) -> UnsafeRawBufferPointer {
+        var reader = ByteReader(base)
+        _ = reader.varint()
+        let start = reader.offset
+        _ = reader.packedText()
+        return UnsafeRawBufferPointer(start: base + start, count: reader.offset - start)
+    }
+
     /// Billed amounts are mostly whole thousandths: those as `signed(micros / 1000) << 1`, a byte
     /// shorter; any other as a 1 then `signed(micros)`. (Payload, not key: only needs to decode.)
     @inline(__always)
