@@ -18,7 +18,10 @@ struct DuplicateMarks: Sendable {
 
     /// The marks of `claims` (a record may be claimed once by each key), in any order and grouping.
     init(claims: [[DuplicateIndex.Claim]]) {
-        let ordered = Self.sortedByOrder(Array(claims.joined()))
+        // By a radix sort: a comparison sort took ~290 instructions a claim, and an input given twice
+        // has two claims per row.
+        var ordered = Array(claims.joined())
+        RadixSort.sort(&ordered)
         var marks: [Mark] = []
         marks.reserveCapacity(ordered.count)
         for claim in ordered {
@@ -30,41 +33,6 @@ struct DuplicateMarks: Sendable {
             }
         }
         sorted = marks
-    }
-
-    /// Claims by order: a least-significant-digit radix sort, 16 bits a pass, a pass skipped
-    /// when every claim has the same digit there (orders share their high bits: few files). A
-    /// comparison sort took ~290 instructions a claim, and an input given twice has two claims
-    /// per row.
-    static func sortedByOrder(_ claims: [DuplicateIndex.Claim]) -> [DuplicateIndex.Claim] {
-        var source = claims
-        var target = claims
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for shift in stride(from: UInt64(0), to: 64, by: 16) {
-            let skipped = counts.withUnsafeMutableBufferPointer { counts in
-                source.withUnsafeBufferPointer { source in
-                    target.withUnsafeMutableBufferPointer { target in
-                        counts.update(repeating: 0)
-                        for claim in source { counts[Int(truncatingIfNeeded: claim.order >> shift) & 0xFFFF] += 1 }
-                        if counts.contains(source.count) { return true }
-                        var total = 0
-                        for digit in counts.indices {
-                            let count = counts[digit]
-                            counts[digit] = total
-                            total += count
-                        }
-                        for claim in source {
-                            let digit = Int(truncatingIfNeeded: claim.order >> shift) & 0xFFFF
-                            target[counts[digit]] = claim
-                            counts[digit] += 1
-                        }
-                        return false
-                    }
-                }
-            }
-            if !skipped { swap(&source, &target) }
-        }
-        return source
     }
 
     var count: Int { sorted.count }
@@ -88,4 +56,9 @@ struct DuplicateMarks: Sendable {
         let position = firstPosition(atOrAfter: order)
         return position < sorted.count && sorted[position].order == order ? sorted[position] : nil
     }
+}
+
+extension DuplicateIndex.Claim: RadixSortable {
+    static var radixWords: Int { 1 }
+    func radixWord(_ index: Int) -> UInt64 { order }
 }

@@ -90,10 +90,13 @@ public enum ReportOrder {
     /// A finding's packed (account, cycle, kind), its record_id's prefix and its index; ties
     /// broken by index only to make the first step a plain integer sort (the second step
     /// reorders every tie).
-    struct LeadEntry: Comparable {
+    struct LeadEntry: Comparable, RadixSortable {
         var lead: UInt64
         var recordID: UInt64
         var index: Int
+
+        static var radixWords: Int { 2 }
+        func radixWord(_ index: Int) -> UInt64 { index == 0 ? lead : recordID }
 
         static func < (left: LeadEntry, right: LeadEntry) -> Bool {
             if left.lead != right.lead { return left.lead < right.lead }
@@ -168,7 +171,9 @@ public enum ReportOrder {
                     entries.append(LeadEntry(lead: lead, recordID: textPrefix(finding.pointee.recordID), index: index))
                 }
             }
-            entries.sort()
+            // Built in index order, so the stable radix sort by (lead, record_id prefix) is the
+            // order of `<`, whose last key is the index.
+            RadixSort.sort(&entries)
             sortedParts[part] = entries
         }
         return parts == 1 ? sortedParts[0] : merged(sortedParts[0], sortedParts[1])
