@@ -37,9 +37,9 @@ extension AuditResult {
         catalog: TariffCatalog, findings: [Finding], rows: [RecordKind: RowCounts], rejects: [Reject],
         files: [FileStats], startedAt: Date, finishedAt: Date, duplicateIndexBytes: Int, duplicateIndexRecords: Int
     ) {
+        let list = FindingList(findings)
         self.init(
-            catalog: catalog, findings: FindingList(findings), ruleTotals: RuleTotals(findings), rows: rows,
-            rejects: rejects, files: files,
+            catalog: catalog, findings: list, ruleTotals: RuleTotals(list), rows: rows, rejects: rejects, files: files,
             startedAt: startedAt, finishedAt: finishedAt, duplicateIndexBytes: duplicateIndexBytes,
             duplicateIndexRecords: duplicateIndexRecords)
     }

@@ -61,12 +61,6 @@ final class DuplicateIndex {
         finishedMarks = state.resolve()
     }
 
-    /// The stored key of a marked record (valid while the index lives).
-    func withKey<T>(of order: UInt64, _ body: (UsageKey) -> T) -> T? {
-        guard let mark = marks[order] else { return nil }
-        return body(UsageKey.read(entry(mark), chunkOrder: order & ~RecordOrder.recordMask))
-    }
-
     /// The entry of a marked record (valid while the index lives).
     func entry(_ mark: DuplicateMarks.Mark) -> UnsafeRawPointer {
         precondition(finished && mark.entry >= 0, "DuplicateIndex.entry of no mark")

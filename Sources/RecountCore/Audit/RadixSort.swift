@@ -6,12 +6,13 @@ protocol RadixSortable {
 }
 
 /// A stable least-significant-digit radix sort, 16 bits a pass. The end of a run sorts millions
-/// of claims and findings by integer keys whose high bits most share (a handful of files, of
+/// of claims and findings by integer keys whose high bits most items share (a handful of files, of
 /// cycles, an account rank far below 2^32): one pass counts every digit, and a digit every item
 /// has alike is skipped. A comparison sort took ~300 instructions an item.
 enum RadixSort {
     /// Sorts in place, with one more array of the same size while it runs.
     static func sort<Item: RadixSortable>(_ items: inout [Item]) {
+        guard items.count > 1 else { return }
         let digits = 4 * Item.radixWords
         var counts = [Int](repeating: 0, count: digits << 16)
         // Digit d is bits 16(d % 4)… of word `Item.radixWords - 1 - d / 4`: d = 0 is the least significant.
