@@ -22,9 +22,7 @@ struct TextComposer {
 
     /// `literal` must be ASCII or valid UTF-8 (every `StaticString` literal is).
     mutating func add(_ literal: StaticString) {
-        let count = literal.utf8CodeUnitCount
-        cursor.next.copyMemory(from: literal.utf8Start, byteCount: count)
-        cursor.skip(count)
+        add(bytes: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     mutating func add(_ value: Int64) { cursor.integer(value) }
