@@ -107,12 +107,12 @@ import Testing
             for billed in numbers {
                 for expected in numbers {
                     #expect(
-                        UsageJudge.unitInflationDetail(billed, service, expected)
+                        DetailForm.unitInflation(service).text(billed: billed, expected: expected)
                             == "billed \(billed) \(unit) where the tariff rounds to \(expected)")
+                    #expect(
+                        DetailForm.rateInflation(service).text(billed: expected, expected: billed)
+                            == "charged more than the filed rate for \(billed) \(unit)")
                 }
-                #expect(
-                    UsageJudge.rateInflationDetail(billed, service)
-                        == "charged more than the filed rate for \(billed) \(unit)")
             }
         }
     }

@@ -279,7 +279,7 @@ public enum AuditRun {
                         rule: verdict.rule, billedQuantity: record.billedQuantity,
                         expectedQuantity: verdict.expectedQuantity, billedAmount: record.billedAmount,
                         expectedAmount: verdict.expectedAmount, overcharge: verdict.overcharge,
-                        detail: verdict.detail, order: order))
+                        detailText: verdict.detailText, detailForm: verdict.detailForm, order: order))
             }
         }
         partial.usageKeys = keys.finish()

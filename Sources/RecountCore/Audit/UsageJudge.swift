@@ -4,10 +4,40 @@
 public struct UsageJudge: Sendable {
     public struct Verdict: Equatable {
         public var rule: Rule
+        /// The record's, as billed.
+        public var billedQuantity: Int64
         public var expectedQuantity: Int64
         public var expectedAmount: Money
         public var overcharge: Money
-        public var detail: String
+        /// The detail's text when `detailForm` is `.text`, else empty (`Finding` holds it alike).
+        var detailText: String
+        var detailForm: DetailForm
+
+        init(
+            rule: Rule, billedQuantity: Int64, expectedQuantity: Int64, expectedAmount: Money, overcharge: Money,
+            detail: String
+        ) {
+            self.init(
+                rule: rule, billedQuantity: billedQuantity, expectedQuantity: expectedQuantity,
+                expectedAmount: expectedAmount, overcharge: overcharge, detailText: detail, detailForm: .text)
+        }
+
+        init(
+            rule: Rule, billedQuantity: Int64, expectedQuantity: Int64, expectedAmount: Money, overcharge: Money,
+            detailText: String = "", detailForm: DetailForm
+        ) {
+            self.rule = rule
+            self.billedQuantity = billedQuantity
+            self.expectedQuantity = expectedQuantity
+            self.expectedAmount = expectedAmount
+            self.overcharge = overcharge
+            self.detailText = detailText
+            self.detailForm = detailForm
+        }
+
+        public var detail: String {
+            detailForm == .text ? detailText : detailForm.text(billed: billedQuantity, expected: expectedQuantity)
+        }
     }
 
     public let rater: Rater
@@ -39,7 +69,7 @@ public struct UsageJudge: Sendable {
         let billed = record.billedAmount
         guard let rating else {
             return Verdict(
-                rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
+                rule: .unfiledTariff, billedQuantity: record.billedQuantity, expectedQuantity: 0, expectedAmount: .zero,
                 overcharge: max(billed, .zero), detail: "no plan given")
         }
         let expectedQuantity: Int64
@@ -48,7 +78,7 @@ public struct UsageJudge: Sendable {
         case .unfiled(let reason):
             // A credit (negative amount) on an unfiled tariff overcharges nothing.
             return Verdict(
-                rule: .unfiledTariff, expectedQuantity: 0, expectedAmount: .zero,
+                rule: .unfiledTariff, billedQuantity: record.billedQuantity, expectedQuantity: 0, expectedAmount: .zero,
                 overcharge: max(billed, .zero), detail: reason)
         case .unrepresentable:
             preconditionFailure("judge(_:rating:) given an unrepresentable rating: take the rating from rating(_:)")
@@ -61,7 +91,8 @@ public struct UsageJudge: Sendable {
             || (record.service == .data && record.volumeBytes == 0)
         if unanswered, billed > .zero {
             return Verdict(
-                rule: .unansweredCharged, expectedQuantity: expectedQuantity, expectedAmount: expected,
+                rule: .unansweredCharged, billedQuantity: record.billedQuantity, expectedQuantity: expectedQuantity,
+                expectedAmount: expected,
                 overcharge: billed - expected,
                 detail: record.service == .voice
                     ? "unanswered call (0 s) was charged" : "no data used (0 bytes) but charged")
@@ -69,49 +100,21 @@ public struct UsageJudge: Sendable {
         if billed > expected {
             if record.billedQuantity > expectedQuantity {
                 return Verdict(
-                    rule: .unitInflation, expectedQuantity: expectedQuantity, expectedAmount: expected,
-                    overcharge: billed - expected,
-                    detail: Self.unitInflationDetail(record.billedQuantity, record.service, expectedQuantity))
+                    rule: .unitInflation, billedQuantity: record.billedQuantity, expectedQuantity: expectedQuantity,
+                    expectedAmount: expected, overcharge: billed - expected,
+                    detailForm: .unitInflation(record.service))
             }
             return Verdict(
-                rule: .rateInflation, expectedQuantity: expectedQuantity, expectedAmount: expected,
-                overcharge: billed - expected, detail: Self.rateInflationDetail(expectedQuantity, record.service))
+                rule: .rateInflation, billedQuantity: record.billedQuantity, expectedQuantity: expectedQuantity,
+                expectedAmount: expected, overcharge: billed - expected, detailForm: .rateInflation(record.service))
         }
         if billed < expected {
             return Verdict(
-                rule: .undercharge, expectedQuantity: expectedQuantity, expectedAmount: expected, overcharge: .zero,
+                rule: .undercharge, billedQuantity: record.billedQuantity, expectedQuantity: expectedQuantity,
+                expectedAmount: expected, overcharge: .zero,
                 detail: "billed less than the filed tariff allows")
         }
         return nil
     }
 
-    /// `billed 66 s where the tariff rounds to 60`.
-    static func unitInflationDetail(_ billed: Int64, _ service: Service, _ expected: Int64) -> String {
-        TextComposer.compose(bound: 64 + 2 * ByteCursor.decimalBound) { text in
-            text.add("billed ")
-            text.add(billed)
-            text.add(" ")
-            text.add(unit(service))
-            text.add(" where the tariff rounds to ")
-            text.add(expected)
-        }
-    }
-
-    /// `charged more than the filed rate for 60 s`.
-    static func rateInflationDetail(_ expected: Int64, _ service: Service) -> String {
-        TextComposer.compose(bound: 64 + ByteCursor.decimalBound) { text in
-            text.add("charged more than the filed rate for ")
-            text.add(expected)
-            text.add(" ")
-            text.add(unit(service))
-        }
-    }
-
-    private static func unit(_ service: Service) -> StaticString {
-        switch service {
-        case .voice: return "s"
-        case .sms: return "messages"
-        case .data: return "bytes"
-        }
-    }
 }

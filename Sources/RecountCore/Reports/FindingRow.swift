@@ -10,7 +10,7 @@ enum FindingRow {
         // numbers, the separators.
         let bound =
             ByteCursor.csvFieldBound(finding.recordID.utf8.count) + ByteCursor.csvFieldBound(finding.account.utf8.count)
-            + ByteCursor.csvFieldBound(finding.detail.utf8.count) + ByteCursor.csvFieldBound(kind.utf8.count)
+            + detailBound(finding) + ByteCursor.csvFieldBound(kind.utf8.count)
             + ByteCursor.csvFieldBound(rule.utf8.count) + 7 * ByteCursor.decimalBound + ByteCursor.wideDecimalBound + 16
         out.write(reserving: bound) { row in
             row.csvField(kind)
@@ -35,8 +35,26 @@ enum FindingRow {
             row.byte(0x2c)
             row.amount(wide: refund(finding.overcharge, catalog), precision)
             row.byte(0x2c)
-            row.csvField(finding.detail)
+            writeDetail(finding, to: &row)
             row.byte(0x0a)
+        }
+    }
+
+    @inline(__always)
+    private static func detailBound(_ finding: Finding) -> Int {
+        finding.detailForm == .text ? ByteCursor.csvFieldBound(finding.detailText.utf8.count) : DetailForm.bound
+    }
+
+    /// A composed detail goes straight into the row: it has nothing CSV quotes (`DetailForm`).
+    @inline(__always)
+    private static func writeDetail(_ finding: Finding, to row: inout ByteCursor) {
+        let form = finding.detailForm
+        if form == .text {
+            row.csvField(finding.detailText)
+        } else {
+            TextComposer.write(at: &row) {
+                form.compose(billed: finding.billedQuantity ?? 0, expected: finding.expectedQuantity ?? 0, into: &$0)
+            }
         }
     }
 

@@ -20,6 +20,13 @@ struct TextComposer {
         }
     }
 
+    /// Lets `body` write at `cursor`, which has room for all it writes, and moves `cursor` past it.
+    static func write(at cursor: inout ByteCursor, _ body: (inout TextComposer) -> Void) {
+        var composer = TextComposer(cursor: cursor)
+        body(&composer)
+        cursor = composer.cursor
+    }
+
     /// `literal` must be ASCII or valid UTF-8 (every `StaticString` literal is).
     mutating func add(_ literal: StaticString) {
         add(bytes: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
