@@ -188,3 +188,31 @@ import Testing
         }
     }
 }
+
+extension CSVQuotingTests {
+    /// `ByteCursor.copy`'s overlapping loads and stores against the bytes themselves: every
+    /// length to 40, at every offset of a word in source and destination, nothing written past
+    /// the copy (guard bytes) and the cursor moved by exactly the length.
+    @Test func smallCopiesWriteExactlyTheirBytes() {
+        for count in 0...40 {
+            let source = (0..<(count + 8)).map { UInt8(truncatingIfNeeded: 0x41 &+ $0 &* 7) }
+            for sourceOffset in 0..<8 where sourceOffset + count <= source.count {
+                for destinationOffset in 0..<8 {
+                    var out = [UInt8](repeating: 0xEE, count: count + 24)
+                    out.withUnsafeMutableBytes { raw in
+                        source.withUnsafeBytes { from in
+                            var cursor = ByteCursor(raw.baseAddress! + destinationOffset)
+                            cursor.copy(from.baseAddress! + sourceOffset, count: count)
+                            #expect(raw.baseAddress!.distance(to: cursor.next) == destinationOffset + count)
+                        }
+                    }
+                    let expected =
+                        [UInt8](repeating: 0xEE, count: destinationOffset)
+                        + source[sourceOffset..<(sourceOffset + count)]
+                        + [UInt8](repeating: 0xEE, count: 24 - destinationOffset)
+                    #expect(out == expected, "count \(count), offsets \(sourceOffset) \(destinationOffset)")
+                }
+            }
+        }
+    }
+}

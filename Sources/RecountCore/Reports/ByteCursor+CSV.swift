@@ -16,8 +16,7 @@ extension ByteCursor {
         let count = bytes.count
         guard count > 0, let source = bytes.baseAddress else { return }
         if !Self.needsQuotes(source, count) {
-            next.copyMemory(from: source, byteCount: count)
-            skip(count)
+            copy(source, count: count)
             return
         }
         byte(0x22)

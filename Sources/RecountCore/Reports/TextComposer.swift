@@ -50,8 +50,7 @@ struct TextComposer {
     /// Bytes as they are (the composed text is decoded as UTF-8 once, at the end).
     mutating func add(bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress else { return }
-        cursor.next.copyMemory(from: source, byteCount: bytes.count)
-        cursor.skip(bytes.count)
+        cursor.copy(source, count: bytes.count)
     }
 
     mutating func add(_ text: String) {
