@@ -44,12 +44,14 @@ static inline recount_csv_masks recount_csv_block_masks(const void *bytes) {
     return masks;
 }
 
-// A hint to load the cache lines at `address` and 64 bytes on: the reports read the findings in
-// report order, wherever the workers wrote them, and the loads of one row do not start until
-// the row before is formatted.
-static inline void recount_prefetch_two_lines(const void *address) {
-    __builtin_prefetch(address);
-    __builtin_prefetch((const char *)address + 64);
+// A hint to load every cache line of the `count` bytes at `address` (`count` ≥ 1): the reports
+// read the findings in report order, wherever the workers wrote them, and the loads of one row do
+// not start until the row before is formatted. A finding is not line-aligned, so its 112 bytes
+// can span three lines; the last is prefetched through its last byte.
+static inline void recount_prefetch_range(const void *address, long count) {
+    const char *first = (const char *)address;
+    for (long offset = 0; offset < count; offset += 64) __builtin_prefetch(first + offset);
+    __builtin_prefetch(first + count - 1);
 }
 
 #endif
