@@ -484,3 +484,69 @@ extension FindingRowTests {
         #expect(written == expected)
     }
 }
+
+extension FindingsSortTests {
+    /// record_ids that share long prefixes (a date and a switch, as real ids do), of every length
+    /// around the shared part and the eight-byte words after it, with NUL, control and
+    /// multi-byte bytes where zero padding could tie: the sort keys them from the shared prefix
+    /// and resolves ties word by word, and must still give byte order of the rows.
+    static func longIDFindings(_ count: Int, seed: UInt64, prefix: String) -> [Finding] {
+        var random = SeededRandom(seed: seed)
+        let tails = TrickyTexts.make(random: 400, maxLength: 30, &random)
+        let rules: [Rule] = [.unitInflation, .duplicateCharge, .rateInflation]
+        return (0..<count).map { index in
+            let tail = tails[Int(random.next() % UInt64(tails.count))]
+            // Most ids one long prefix; some cut inside it (the shared prefix then shrinks).
+            let id = random.next() % 50 == 0 ? String(prefix.prefix(Int(random.next() % 12))) : prefix + tail
+            return Finding(
+                kind: .usage, recordID: id, account: "A\(random.next() % 3)", cycle: 202_610,
+                rule: rules[Int(random.next() % 3)], billedQuantity: 60, expectedQuantity: 60,
+                billedAmount: Money(micros: Int64(random.next() % 900)), expectedAmount: .zero,
+                overcharge: Money(micros: Int64(random.next() % 900)), detail: "d", order: UInt64(index))
+        }
+    }
+
+    @Test(arguments: [(2, UInt64(1)), (500, 2), (3_000, 3), (60_001, 4)])
+    func longSharedRecordIDPrefixesSortInByteOrder(count: Int, seed: UInt64) throws {
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        for prefix in ["CDR-2026-11-30-SW", "R", "CDR-2026-11-30-SWITCH-07-"] {
+            let findings = Self.longIDFindings(count, seed: seed, prefix: prefix)
+            let rows = ReportOrder.sorted(findings, catalog).map { ReportOrder.fields($0, catalog) }
+            let reference = Self.referenceSorted(findings, catalog)
+            #expect(rows.count == reference.count)
+            let mismatch = zip(rows, reference).enumerated().first { $0.element.0 != $0.element.1 }
+            #expect(
+                mismatch == nil,
+                "prefix \(prefix), row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")"
+            )
+        }
+    }
+
+    /// The shared prefix is counted in bytes, merges across parts, and shrinks to what every
+    /// text has (a shorter text, one that differs inside a multi-byte character).
+    @Test func sharedPrefixIsTheBytesEveryTextStartsWith() {
+        func shared(_ texts: [String]) -> Int {
+            var prefix = ReportOrder.SharedPrefix()
+            for text in texts { prefix.add(text) }
+            return prefix.count
+        }
+        #expect(shared([]) == 0)
+        #expect(shared(["CDR-1"]) == 5)
+        #expect(shared(["CDR-1", "CDR-2", "CDR-10"]) == 4)
+        #expect(shared(["CDR-1", "CDR"]) == 3)
+        #expect(shared(["é1", "é2"]) == 2)  // "é" is two bytes
+        #expect(shared(["é", "\u{E8}"]) == 1)  // é and è share their first byte
+        #expect(shared(["", "A"]) == 0)
+        var left = ReportOrder.SharedPrefix()
+        for text in ["SW01-0001", "SW01-0002"] { left.add(text) }
+        var right = ReportOrder.SharedPrefix()
+        for text in ["SW01-1001", "SW01-10"] { right.add(text) }
+        left.add(right)
+        #expect(left.count == 5)
+        var empty = ReportOrder.SharedPrefix()
+        empty.add(ReportOrder.SharedPrefix())
+        #expect(empty.count == 0)
+        empty.add(right)
+        #expect(empty.count == right.count)
+    }
+}

@@ -50,8 +50,9 @@ public enum ReportOrder {
     static func sorted(pointers: [UnsafeMutablePointer<Finding>], _ catalog: TariffCatalog)
         -> [UnsafeMutablePointer<Finding>]
     {
-        var order = sortedLeadEntries(pointers)
-        let (precision, rounding, refundFactor) = (catalog.precision, catalog.rounding, catalog.refundFactor)
+        var (order, shared) = sortedLeadEntries(pointers)
+        let settings = RestSettings(
+            precision: catalog.precision, rounding: catalog.rounding, refundFactor: catalog.refundFactor)
         pointers.withUnsafeBufferPointer { all in
             var start = 0
             while start < order.count {
@@ -61,24 +62,63 @@ public enum ReportOrder {
                 {
                     end += 1
                 }
-                if end - start > 1 {
-                    order[start..<end].sort { left, right in
-                        let a = all[left.index]
-                        let b = all[right.index]
-                        if !sameBytes(a.pointee.recordID, b.pointee.recordID) {
-                            return precedes(a.pointee.recordID, b.pointee.recordID)
-                        }
-                        if a.pointee.rule != b.pointee.rule {
-                            return precedes(a.pointee.rule.code, b.pointee.rule.code)
-                        }
-                        return restPrecedes(
-                            a.pointee, b.pointee, precision: precision, rounding: rounding, refundFactor: refundFactor)
-                    }
-                }
+                if end - start > 1 { sortTies(&order, start..<end, offset: shared + 8, all, settings) }
                 start = end
             }
         }
         return order.map { pointers[$0.index] }
+    }
+
+    /// The catalog's settings the rest of a row is formatted with.
+    struct RestSettings {
+        let precision: AmountPrecision
+        let rounding: RoundingMode
+        let refundFactor: Money
+    }
+
+    /// Orders `order[range]`, entries whose lead and record_id bytes before `offset` agree (up
+    /// to zero padding), by the record_id's next eight bytes as an integer, then each run still
+    /// tied by the eight after, and so on: record_ids often share a long prefix (a date, a
+    /// switch name), and comparing them as strings, each comparison reading two findings from
+    /// anywhere in memory, was most of the sort when many findings shared one account. A
+    /// zero-padded word's order never contradicts the texts' byte order (it can only tie), so
+    /// only the runs that stay tied when their record_ids are spent go to the full comparison:
+    /// record_id bytes, then rule, then the rest of the row.
+    static func sortTies(
+        _ order: inout [LeadEntry], _ range: Range<Int>, offset: Int,
+        _ all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>, _ settings: RestSettings
+    ) {
+        var longest = 0
+        for position in range { longest = max(longest, all[order[position].index].pointee.recordID.utf8.count) }
+        guard offset < longest, range.count > 2 else {
+            order[range].sort { left, right in
+                let a = all[left.index]
+                let b = all[right.index]
+                if !sameBytes(a.pointee.recordID, b.pointee.recordID) {
+                    return precedes(a.pointee.recordID, b.pointee.recordID)
+                }
+                if a.pointee.rule != b.pointee.rule {
+                    return precedes(a.pointee.rule.code, b.pointee.rule.code)
+                }
+                return restPrecedes(
+                    a.pointee, b.pointee, precision: settings.precision, rounding: settings.rounding,
+                    refundFactor: settings.refundFactor)
+            }
+            return
+        }
+        var keyed = order[range].map { (word: textPrefix(all[$0.index].pointee.recordID, from: offset), entry: $0) }
+        keyed.sort { $0.word != $1.word ? $0.word < $1.word : $0.entry.index < $1.entry.index }
+        for (position, item) in keyed.enumerated() { order[range.lowerBound + position] = item.entry }
+        var start = 0
+        while start < keyed.count {
+            var end = start + 1
+            while end < keyed.count, keyed[end].word == keyed[start].word { end += 1 }
+            if end - start > 1 {
+                sortTies(
+                    &order, (range.lowerBound + start)..<(range.lowerBound + end), offset: offset + 8, all, settings)
+            }
+            start = end
+        }
     }
 
     /// The findings' addresses, read-only while the keying tasks run. `@unchecked Sendable`:
@@ -105,19 +145,20 @@ public enum ReportOrder {
         }
     }
 
-    /// Up to the first eight UTF-8 bytes of `text` as a big-endian integer, zero-padded: if two
-    /// prefixes differ, their order is the texts' byte order (equal prefixes decide nothing).
-    static func textPrefix(_ text: String) -> UInt64 {
+    /// Up to eight UTF-8 bytes of `text` from `offset` as a big-endian integer, zero-padded: for
+    /// texts alike before `offset`, if two words differ, their order is the texts' byte order
+    /// (equal words decide nothing).
+    static func textPrefix(_ text: String, from offset: Int = 0) -> UInt64 {
         // Native and small strings in place: one load when there are eight bytes (iterating
         // `utf8.prefix(8)` was ~400 instructions a finding in the sort's keying pass).
         let loaded = text.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
-            guard bytes.count >= 8 else { return nil }
-            return UInt64(bigEndian: UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(as: UInt64.self))
+            guard bytes.count >= offset + 8 else { return nil }
+            return UInt64(bigEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
         }
         if let loaded = loaded ?? nil { return loaded }
         var prefix: UInt64 = 0
         var taken = 0
-        for byte in text.utf8.prefix(8) {
+        for byte in text.utf8.dropFirst(offset).prefix(8) {
             prefix = prefix << 8 | UInt64(byte)
             taken += 1
         }
@@ -132,26 +173,36 @@ public enum ReportOrder {
     /// With many findings, the two halves are keyed and sorted at once on two threads (hashing
     /// the accounts and sorting were most of a serial stretch at the end of the run), and only
     /// ranking the distinct accounts and merging the halves run on one.
-    static func sortedLeadEntries(_ handles: [UnsafeMutablePointer<Finding>]) -> [LeadEntry] {
+    static func sortedLeadEntries(_ handles: [UnsafeMutablePointer<Finding>]) -> (
+        entries: [LeadEntry], shared: Int
+    ) {
         let findings = Handles(pointers: handles)
         let parts = handles.count >= 50_000 ? 2 : 1
         let bounds = (0...parts).map { handles.count * $0 / parts }
         // Each part's distinct accounts in first-seen order, each finding's local id, and the
         // local ids in byte order of their accounts (sorted on the part's own thread).
-        let locals = TaskSlots<(accounts: [String], ids: [Int32], sorted: [Int32])>(
-            count: parts, repeating: ([], [], []))
+        // Also the bytes every record_id of the part starts with (measured against its first).
+        let locals = TaskSlots<(accounts: [String], ids: [Int32], sorted: [Int32], shared: SharedPrefix)>(
+            count: parts, repeating: ([], [], [], SharedPrefix()))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             var seen = AccountIDs()
             var ids: [Int32] = []
+            var shared = SharedPrefix()
             ids.reserveCapacity(bounds[part + 1] - bounds[part])
             findings.pointers.withUnsafeBufferPointer { all in
-                for index in bounds[part]..<bounds[part + 1] { ids.append(seen.id(of: all[index].pointee.account)) }
+                for index in bounds[part]..<bounds[part + 1] {
+                    ids.append(seen.id(of: all[index].pointee.account))
+                    shared.add(all[index].pointee.recordID)
+                }
             }
             let accounts = seen.accounts
             let sorted = (0..<Int32(accounts.count)).sorted { precedes(accounts[Int($0)], accounts[Int($1)]) }
-            locals[part] = (accounts, ids, sorted)
+            locals[part] = (accounts, ids, sorted, shared)
         }
         let ranks = Self.accountRanks(locals.elements.map { ($0.accounts, $0.sorted) })
+        var sharedPrefix = SharedPrefix()
+        for local in locals.elements { sharedPrefix.add(local.shared) }
+        let shared = sharedPrefix.count
         let kindRanks = RecordKind.allCases.sorted { precedes($0.rawValue, $1.rawValue) }
 
         let sortedParts = TaskSlots<[LeadEntry]>(count: parts, repeating: [])
@@ -168,7 +219,9 @@ public enum ReportOrder {
                     precondition((0..<(1 << 28)).contains(finding.pointee.cycle), "cycle out of range")
                     let kind = UInt64(kindRanks.firstIndex(of: finding.pointee.kind)!)
                     let lead = localRanks[Int(ids[offset])] << 32 | UInt64(finding.pointee.cycle) << 3 | kind
-                    entries.append(LeadEntry(lead: lead, recordID: textPrefix(finding.pointee.recordID), index: index))
+                    entries.append(
+                        LeadEntry(
+                            lead: lead, recordID: textPrefix(finding.pointee.recordID, from: shared), index: index))
                 }
             }
             // Built in index order, so the stable radix sort by (lead, record_id prefix) is the
@@ -176,7 +229,46 @@ public enum ReportOrder {
             RadixSort.sort(&entries)
             sortedParts[part] = entries
         }
-        return parts == 1 ? sortedParts[0] : merged(sortedParts[0], sortedParts[1])
+        return (parts == 1 ? sortedParts[0] : merged(sortedParts[0], sortedParts[1]), shared)
+    }
+
+    /// The longest prefix a set of texts share, by bytes: record_ids often start alike (a
+    /// date, a switch name), and the sort keys them from the first byte where they can differ.
+    struct SharedPrefix {
+        /// A text of the set (nil before the first) and how many of its bytes every text shares.
+        private(set) var first: String?
+        private(set) var count = 0
+
+        mutating func add(_ text: String) {
+            guard let first else {
+                self.first = text
+                count = text.utf8.count
+                return
+            }
+            guard count > 0 else { return }
+            count = Self.common(first, text, upTo: count)
+        }
+
+        /// Merges another set's prefix.
+        mutating func add(_ other: SharedPrefix) {
+            guard let text = other.first else { return }
+            add(text)
+            count = min(count, other.count)
+        }
+
+        /// Bytes `a` and `b` share from their start, at most `limit`.
+        static func common(_ a: String, _ b: String, upTo limit: Int) -> Int {
+            var a = a
+            var b = b
+            return a.withUTF8 { x in
+                b.withUTF8 { y in
+                    let bound = min(limit, x.count, y.count)
+                    var index = 0
+                    while index < bound, x[index] == y[index] { index += 1 }
+                    return index
+                }
+            }
+        }
     }
 
     /// Numbers each distinct account text in first-seen order. An open-addressing table of ids
