@@ -53,20 +53,44 @@ public enum ReportOrder {
         var (order, shared) = sortedLeadEntries(pointers)
         let settings = RestSettings(
             precision: catalog.precision, rounding: catalog.rounding, refundFactor: catalog.refundFactor)
+        let count = order.count
+        // Tied runs are ordered on two threads when there are many findings: the halves meet at
+        // a run's start, so no run is split.
+        var cut = count >= 50_000 ? count / 2 : count
+        while cut < count, order[cut].lead == order[cut - 1].lead, order[cut].recordID == order[cut - 1].recordID {
+            cut += 1
+        }
+        let bounds = cut < count ? [0, cut, count] : [0, count]
         pointers.withUnsafeBufferPointer { all in
-            var start = 0
-            while start < order.count {
-                var end = start + 1
-                while end < order.count, order[end].lead == order[start].lead,
-                    order[end].recordID == order[start].recordID
-                {
-                    end += 1
+            order.withUnsafeMutableBufferPointer { entries in
+                let shared = SharedEntries(entries: entries, all: all, shared: shared)
+                DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
+                    let entries = shared.entries
+                    var start = bounds[part]
+                    while start < bounds[part + 1] {
+                        var end = start + 1
+                        while end < bounds[part + 1], entries[end].lead == entries[start].lead,
+                            entries[end].recordID == entries[start].recordID
+                        {
+                            end += 1
+                        }
+                        if end - start > 1 {
+                            sortTies(entries, start..<end, offset: shared.shared + 8, shared.all, settings)
+                        }
+                        start = end
+                    }
                 }
-                if end - start > 1 { sortTies(&order, start..<end, offset: shared + 8, all, settings) }
-                start = end
             }
         }
         return order.map { pointers[$0.index] }
+    }
+
+    /// The sorted entries and the findings, shared by the two tasks that order the tied runs.
+    /// `@unchecked Sendable`: each task writes only the entries of its own half.
+    private struct SharedEntries: @unchecked Sendable {
+        let entries: UnsafeMutableBufferPointer<LeadEntry>
+        let all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>
+        let shared: Int
     }
 
     /// The catalog's settings the rest of a row is formatted with.
@@ -85,13 +109,14 @@ public enum ReportOrder {
     /// only the runs that stay tied when their record_ids are spent go to the full comparison:
     /// record_id bytes, then rule, then the rest of the row.
     static func sortTies(
-        _ order: inout [LeadEntry], _ range: Range<Int>, offset: Int,
+        _ order: UnsafeMutableBufferPointer<LeadEntry>, _ range: Range<Int>, offset: Int,
         _ all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>, _ settings: RestSettings
     ) {
         var longest = 0
         for position in range { longest = max(longest, all[order[position].index].pointee.recordID.utf8.count) }
         guard offset < longest, range.count > 2 else {
-            order[range].sort { left, right in
+            var run = UnsafeMutableBufferPointer(rebasing: order[range])
+            run.sort { left, right in
                 let a = all[left.index]
                 let b = all[right.index]
                 if !sameBytes(a.pointee.recordID, b.pointee.recordID) {
@@ -115,7 +140,7 @@ public enum ReportOrder {
             while end < keyed.count, keyed[end].word == keyed[start].word { end += 1 }
             if end - start > 1 {
                 sortTies(
-                    &order, (range.lowerBound + start)..<(range.lowerBound + end), offset: offset + 8, all, settings)
+                    order, (range.lowerBound + start)..<(range.lowerBound + end), offset: offset + 8, all, settings)
             }
             start = end
         }
