@@ -8,6 +8,9 @@
 #        charges — 10M charge items against ~7.2M subscription orders
 #        heavy   — 10M usage rows in 4 files where 96% of the rows are findings (every usage
 #                  rule planted at 16%: a carrier that overbills nearly every record)
+#        heavy-ids — the heavy set with record_ids 28 bytes long that share a 17-byte prefix,
+#                  as real ids do (`--id-prefix`): longer keys, and record_ids past the 15
+#                  bytes a Swift string holds inline
 # A command that fails stops the script with its message (exit 1): no timing of a failure.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +31,7 @@ make_set single --usage-rows 10000000 --files 1 --accounts 1000000 --error-rate 
 make_set four --usage-rows 10000000 --files 4 --accounts 1000000 --error-rate 0.0008 --charges 1000 --seed 7
 make_set charges --usage-rows 1000 --files 1 --accounts 2000000 --charges 10000000 --error-rate 0.001 --seed 9
 make_set heavy --usage-rows 10000000 --files 4 --accounts 10000 --error-rate 0.16 --seed 1
+make_set heavy-ids --usage-rows 10000000 --files 4 --accounts 10000 --error-rate 0.16 --seed 1 --id-prefix CDR-2026-10-SW07-
 
 # best NAME CMD...: best wall seconds and the peak RSS (MB) of that run. Call it as
 # `result=$(best …)`, so that its failure stops the script (set -e).
@@ -74,13 +78,15 @@ for set in single four; do
     line "$set" "$rows" "$bytes" "recount audit (usage)" "$result"
 done
 # Nearly every row a finding: the end of the run (sorting and writing 9.6M findings) outweighs the stream.
-D=$DATA/heavy
-files=("$D"/usage/*.csv.gz)
-bytes=$(pigz -dc "${files[@]}" | wc -c)
-rows=$(( $(pigz -dc "${files[@]}" | wc -l) - ${#files[@]} ))
-report heavy "$rows" "${files[@]}"
-result=$(best h "$R" audit --catalog "$D/catalog.yaml" --usage "$D/usage" --out "$WORK/audit")
-line heavy "$rows" "$bytes" "recount audit (96% findings)" "$result"
+for set in heavy heavy-ids; do
+    D=$DATA/$set
+    files=("$D"/usage/*.csv.gz)
+    bytes=$(pigz -dc "${files[@]}" | wc -c)
+    rows=$(( $(pigz -dc "${files[@]}" | wc -l) - ${#files[@]} ))
+    report "$set" "$rows" "${files[@]}"
+    result=$(best h "$R" audit --catalog "$D/catalog.yaml" --usage "$D/usage" --out "$WORK/audit")
+    line "$set" "$rows" "$bytes" "recount audit (96% findings)" "$result"
+done
 # The floor for the charge audit is inflating everything it reads: charges and subscriptions.
 files=("$C"/charges/*.csv.gz "$C/subscriptions.csv.gz")
 items=$(( $(pigz -dc "$C"/charges/*.csv.gz | wc -l) - $(ls "$C"/charges/*.csv.gz | wc -l) ))

@@ -55,6 +55,12 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Replace the files of an earlier run in a non-empty output folder.")
     var force = false
 
+    @Option(
+        name: .customLong("id-prefix"),
+        help:
+            "Text every record_id and item_id starts with, e.g. CDR-2026-10- (real ids often share one; default none).")
+    var idPrefix = ""
+
     /// The rate as parts per million, parsed from its decimal text (never through a float).
     static func partsPerMillion(_ text: String) -> Int64? {
         guard let micros = FieldDecoder.withBytes(text, { FieldDecoder.money($0) }), micros.micros >= 0 else {
@@ -85,6 +91,7 @@ struct GenerateCommand: ParsableCommand {
         options.seed = seed
         options.plain = plain
         options.force = force
+        options.idPrefix = idPrefix
         options.gzipEngine = GzipEngine(rawValue: gzipEngine) ?? .standard
         options.cycle = Self.parseCycle(cycle) ?? 202_610
         if let threads { options.threads = threads }

@@ -46,8 +46,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [UInt64(1), 42, 2026])
-    func auditFindsExactlyTheAnswerKey(seed: UInt64) throws {
+    /// Seed 2026 with record ids that share a long prefix, as real ids do (`--id-prefix`).
+    @Test(arguments: [(UInt64(1), ""), (42, ""), (2026, "CDR-2026-10-SW07-")])
+    func auditFindsExactlyTheAnswerKey(seed: UInt64, idPrefix: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: swift build")
         // Generated with a relative --out, audited from another folder: README.txt's command
         // names the set by absolute paths, so it runs as written from anywhere.
@@ -57,7 +58,7 @@ import Testing
             [
                 "generate", "--out", "set", "--usage-rows", "200000", "--accounts", "5000", "--charges", "20000",
                 "--files", "3", "--seed", String(seed), "--error-rate", "0.01",
-            ], in: base)
+            ] + (idPrefix.isEmpty ? [] : ["--id-prefix", idPrefix]), in: base)
         try #require(generated.status == 0, "generate failed: \(generated.stderr)")
 
         // The exact command README.txt gives, run from the set's own folder.
@@ -80,5 +81,9 @@ import Testing
         // Every rule is planted, so the comparison covers every rule.
         let rules = Set(expected.map { $0.split(separator: ",")[2] })
         #expect(rules.count == 12)
+        #expect(
+            expected.allSatisfy {
+                $0.split(separator: ",")[1].hasPrefix(idPrefix + ($0.hasPrefix("usage") ? "U" : "C"))
+            })
     }
 }

@@ -229,6 +229,44 @@ import Testing
         #expect(throws: GeneratorError.self) { try options.validate() }
         let empty = #expect(throws: GeneratorError.self) { try GeneratorOptions(outputFolder: "").validate() }
         #expect(empty?.description == "--out is empty: give the folder to write the set to")
+        for prefix in ["A,B", "say \"x\"", "with space", "tab\t", "é", String(repeating: "X", count: 33)] {
+            options = Support.options(Support.temporaryFolder("bad"))
+            options.idPrefix = prefix
+            let error = #expect(throws: GeneratorError.self, "prefix \(prefix)") { try options.validate() }
+            #expect(error?.description.hasPrefix("--id-prefix must be") == true)
+        }
+        for prefix in ["", "CDR-2026-10-", String(repeating: "X", count: 32), "a:b/c_d.e"] {
+            options = Support.options(Support.temporaryFolder("good"))
+            options.idPrefix = prefix
+            #expect(throws: Never.self, "prefix \(prefix)") { try options.validate() }
+        }
+    }
+
+    /// `--id-prefix` starts every usage record_id and charge item_id, in the data and the answer
+    /// key alike; the rest of the set is unchanged.
+    @Test func idPrefixStartsEveryIDAndChangesNothingElse() throws {
+        let plainFolder = Support.temporaryFolder("noprefix")
+        try Support.generate(Support.options(plainFolder))
+        let prefixedFolder = Support.temporaryFolder("prefix")
+        var options = Support.options(prefixedFolder)
+        options.idPrefix = "CDR-2026-10-"
+        try Support.generate(options)
+        var compared = ["answer-key.csv", "providers.csv", "catalog.yaml"]
+        compared += Support.files(in: plainFolder + "/usage").map { "usage/" + $0 }
+        compared += Support.files(in: plainFolder + "/charges").map { "charges/" + $0 }
+        for name in compared {
+            let expected = try String(contentsOfFile: plainFolder + "/" + name, encoding: .utf8)
+            // The answer key has the id second; the data files first.
+            let unprefixed = try String(contentsOfFile: prefixedFolder + "/" + name, encoding: .utf8)
+                .replacingOccurrences(of: ",CDR-2026-10-", with: ",")
+                .replacingOccurrences(of: "\nCDR-2026-10-", with: "\n")
+            #expect(unprefixed == expected, "\(name)")
+        }
+        let ids = try Support.table(prefixedFolder + "/usage/" + Support.files(in: prefixedFolder + "/usage")[0]).rows
+            .map { $0["record_id"]! }
+        #expect(!ids.isEmpty && ids.allSatisfy { $0.hasPrefix("CDR-2026-10-U") && $0.utf8.count == 23 })
+        let key = try String(contentsOfFile: prefixedFolder + "/answer-key.csv", encoding: .utf8).split(separator: "\n")
+        #expect(key.count > 1 && key.dropFirst().allSatisfy { $0.split(separator: ",")[1].hasPrefix("CDR-2026-10-") })
     }
 
     @Test func refusesANonEmptyFolderWithoutForce() throws {

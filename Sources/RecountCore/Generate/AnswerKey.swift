@@ -37,7 +37,7 @@ public struct AnswerKey: Sendable {
         Money(micros: entries.reduce(0) { $0 + $1.overcharge.micros } * refundFactor)
     }
 
-    func write(to writer: CSVRowWriter, fractionDigits: Int, refundFactor: Int64) throws(OutputError) {
+    func write(to writer: CSVRowWriter, ids: RecordID, fractionDigits: Int, refundFactor: Int64) throws(OutputError) {
         writer.bytes(Array(Self.header.utf8))
         // Each code's bytes once, not an array per row.
         let kindBytes = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { ($0, Array($0.rawValue.utf8)) })
@@ -45,7 +45,7 @@ public struct AnswerKey: Sendable {
         for entry in entries {
             writer.bytes(kindBytes[entry.kind]!)
             writer.comma()
-            RecordID.write(entry.kind, entry.recordNumber, to: writer)
+            ids.write(entry.kind, entry.recordNumber, to: writer)
             writer.comma()
             writer.bytes(ruleBytes[entry.rule]!)
             writer.comma()

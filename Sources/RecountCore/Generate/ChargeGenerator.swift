@@ -8,6 +8,8 @@
 /// never turn another charge's planted `no-subscription` into a clean one.
 struct ChargeGenerator: Sendable {
     let seed: UInt64
+    /// How item ids are written (the set's prefix).
+    let ids: RecordID
     let charges: Int64
     let accounts: Int64
     let files: Int
@@ -69,8 +71,9 @@ struct ChargeGenerator: Sendable {
 
     init(
         seed: UInt64, charges: Int64, accounts: Int64, files: Int, ratePPM: Int64, catalog: CatalogTemplate,
-        registry: ProviderTemplate, accountWidth: Int
+        registry: ProviderTemplate, accountWidth: Int, ids: RecordID = RecordID()
     ) {
+        self.ids = ids
         self.seed = seed
         self.charges = charges
         self.accounts = accounts
@@ -336,7 +339,7 @@ struct ChargeGenerator: Sendable {
     }
 
     func write(_ charge: Charge, to writer: CSVRowWriter) throws(OutputError) {
-        RecordID.write(.charge, charge.number, to: writer)
+        ids.write(.charge, charge.number, to: writer)
         writer.comma()
         writeAccount(charge.account, to: writer)
         writer.comma()

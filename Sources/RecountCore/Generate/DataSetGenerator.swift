@@ -20,6 +20,8 @@ public struct GeneratorOptions: Sendable {
     public var cycle: Int32 = 202_610
     /// Replace the generated files of an earlier run in a non-empty output folder.
     public var force = false
+    /// Text every usage record_id and charge item_id starts with (empty: none).
+    public var idPrefix = ""
 
     public init(outputFolder: String) { self.outputFolder = outputFolder }
 
@@ -49,6 +51,11 @@ public struct GeneratorOptions: Sendable {
         guard slots <= 28 * 86_400 / 4 else {
             throw .invalidOption(
                 "--usage-rows / --accounts is \(slots) events per account: at most \(28 * 86_400 / 4) fit in a cycle; add accounts"
+            )
+        }
+        guard RecordID.isValidPrefix(idPrefix) else {
+            throw .invalidOption(
+                "--id-prefix must be at most \(RecordID.maxPrefixBytes) printable ASCII characters without spaces, commas or quotes"
             )
         }
         guard charges / accounts < 1_000_000 else {
@@ -105,12 +112,14 @@ public enum DataSetGenerator {
         try writeText(template.ratesCSV(), to: folder + "/rates.csv")
         let newRater = try makeRating(yaml, catalogPath)
 
+        let ids = RecordID(prefix: options.idPrefix)
         let usage = UsageGenerator(
             seed: options.seed, rows: options.usageRows, accounts: options.accounts, files: options.files,
-            ratePPM: options.errorRatePPM, catalog: template)
+            ratePPM: options.errorRatePPM, catalog: template, ids: ids)
         let charges = ChargeGenerator(
             seed: options.seed, charges: options.charges, accounts: options.accounts, files: options.files,
-            ratePPM: options.errorRatePPM, catalog: template, registry: registry, accountWidth: usage.accountWidth)
+            ratePPM: options.errorRatePPM, catalog: template, registry: registry, accountWidth: usage.accountWidth,
+            ids: ids)
 
         let suffix = options.plain ? ".csv" : ".csv.gz"
         func numbered(_ index: Int) -> String {
@@ -184,7 +193,8 @@ public enum DataSetGenerator {
             try providers.finish()
             let key = CSVRowWriter(output: try DataFileWriter(path: folder + "/answer-key.csv", compressed: false))
             try answerKey.write(
-                to: key, fractionDigits: template.precision.fractionDigits, refundFactor: template.refundFactor)
+                to: key, ids: ids, fractionDigits: template.precision.fractionDigits,
+                refundFactor: template.refundFactor)
         }
         // Absolute paths, quoted for the shell where they need it, so the command runs as written
         // from any folder (a relative --out would tie it to the folder `generate` ran in).

@@ -45,18 +45,34 @@ public struct AnswerEntry: Sendable, Equatable {
     public var overcharge: Money
 }
 
-/// Record ids: a letter and ten digits, fixed width so that byte order equals numeric order.
-enum RecordID {
+/// Record ids: an optional prefix the whole set shares (`--id-prefix`: real ids often start
+/// alike, with a date or a switch name), a letter and ten digits, fixed width so that byte
+/// order equals numeric order.
+struct RecordID: Sendable {
     static let digits = 10
+    /// Bytes the prefix may have.
+    static let maxPrefixBytes = 32
 
-    static func write(_ kind: RecordKind, _ number: Int64, to writer: CSVRowWriter) {
-        writer.byte(kind == .usage ? UInt8(ascii: "U") : UInt8(ascii: "C"))
-        writer.padded(number, width: digits)
+    let prefix: [UInt8]
+
+    init(prefix: String = "") { self.prefix = Array(prefix.utf8) }
+
+    /// Whether `prefix` can start every id: printable ASCII but `,` and `"` (so ids need no CSV
+    /// quoting and stay plain text for every tool), at most `maxPrefixBytes`.
+    static func isValidPrefix(_ prefix: String) -> Bool {
+        prefix.utf8.count <= maxPrefixBytes
+            && prefix.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7f && $0 != 0x2c && $0 != 0x22 }
     }
 
-    static func text(_ kind: RecordKind, _ number: Int64) -> String {
+    func write(_ kind: RecordKind, _ number: Int64, to writer: CSVRowWriter) {
+        if !prefix.isEmpty { writer.bytes(prefix) }
+        writer.byte(kind == .usage ? UInt8(ascii: "U") : UInt8(ascii: "C"))
+        writer.padded(number, width: Self.digits)
+    }
+
+    func text(_ kind: RecordKind, _ number: Int64) -> String {
         let digitsText = String(number)
-        return (kind == .usage ? "U" : "C") + String(repeating: "0", count: max(0, digits - digitsText.count))
-            + digitsText
+        return String(decoding: prefix, as: UTF8.self) + (kind == .usage ? "U" : "C")
+            + String(repeating: "0", count: max(0, Self.digits - digitsText.count)) + digitsText
     }
 }

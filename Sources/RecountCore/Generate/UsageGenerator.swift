@@ -10,6 +10,8 @@
 /// only planted repeats share (account, start) with another row.
 struct UsageGenerator: Sendable {
     let seed: UInt64
+    /// How record ids are written (the set's prefix).
+    let ids: RecordID
     let rows: Int64
     let accounts: Int64
     let files: Int
@@ -71,7 +73,11 @@ struct UsageGenerator: Sendable {
         var overcharge = Money.zero
     }
 
-    init(seed: UInt64, rows: Int64, accounts: Int64, files: Int, ratePPM: Int64, catalog: CatalogTemplate) {
+    init(
+        seed: UInt64, rows: Int64, accounts: Int64, files: Int, ratePPM: Int64, catalog: CatalogTemplate,
+        ids: RecordID = RecordID()
+    ) {
+        self.ids = ids
         self.seed = seed
         self.rows = rows
         self.accounts = accounts
@@ -333,12 +339,12 @@ struct UsageGenerator: Sendable {
         case .rated(let quantity, let amount): return (quantity, amount)
         case .unfiled(let reason):
             throw .raterDisagrees(
-                record: RecordID.text(.usage, row.recordNumber),
+                record: ids.text(.usage, row.recordNumber),
                 detail: "plan P01 should cover every \(row.service.name) record but the rater says it is unfiled"
                     + (reason.isEmpty ? "" : ": \(reason)"))
         case .unrepresentable(let reason):
             // Generated quantities are minutes to hours: never near the bound.
-            throw .raterDisagrees(record: RecordID.text(.usage, row.recordNumber), detail: reason)
+            throw .raterDisagrees(record: ids.text(.usage, row.recordNumber), detail: reason)
         }
     }
 
@@ -410,7 +416,7 @@ struct UsageGenerator: Sendable {
         if case .rated = rate(row, context) { row.plan = unknownPlan }
         if case .rated = rate(row, context) {
             throw .raterDisagrees(
-                record: RecordID.text(.usage, row.recordNumber),
+                record: ids.text(.usage, row.recordNumber),
                 detail: "the rater rates a record under unknown plan P99")
         }
         // What a carrier's unfiled rate might bill: a whole minute, a kilobyte, a message.
@@ -489,7 +495,7 @@ struct UsageGenerator: Sendable {
     // MARK: - Writing
 
     func write(_ row: Row, to writer: CSVRowWriter) throws(OutputError) {
-        RecordID.write(.usage, row.recordNumber, to: writer)
+        ids.write(.usage, row.recordNumber, to: writer)
         writer.comma()
         writer.byte(UInt8(ascii: "A"))
         writer.padded(row.account, width: accountWidth)
