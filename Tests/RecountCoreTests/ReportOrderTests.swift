@@ -68,11 +68,21 @@ enum TrickyTexts {
         #expect(sorted.count == findings.count)
         let rows = sorted.map { ReportOrder.fields($0, catalog) }
         let reference = Self.referenceSorted(findings, catalog)
-        // The first differing row, not a diff of the whole arrays (slow to compute for 60k rows).
+        Self.expectSameRows(rows, reference)
+    }
+
+    /// The rows equal the reference's, reporting the first differing row, not a diff of the whole
+    /// arrays (slow to compute for 60k rows).
+    static func expectSameRows(
+        _ rows: [[String]], _ reference: [[String]], _ context: String = "",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(rows.count == reference.count, sourceLocation: sourceLocation)
         let mismatch = zip(rows, reference).enumerated().first { $0.element.0 != $0.element.1 }
         #expect(
             mismatch == nil,
-            "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
+            "\(context)row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")",
+            sourceLocation: sourceLocation)
     }
 
     /// Rows alike in all five key columns (an input given twice, say) are ordered by the rest of
@@ -95,11 +105,7 @@ enum TrickyTexts {
         }
         let rows = ReportOrder.sorted(findings, catalog).map { ReportOrder.fields($0, catalog) }
         let reference = Self.referenceSorted(findings, catalog)
-        #expect(rows.count == reference.count)
-        let mismatch = zip(rows, reference).enumerated().first { $0.element.0 != $0.element.1 }
-        #expect(
-            mismatch == nil,
-            "row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")")
+        Self.expectSameRows(rows, reference)
     }
 
     /// The two halves' accounts merged into one byte-order ranking: shared accounts take one
@@ -513,12 +519,7 @@ extension FindingsSortTests {
             let findings = Self.longIDFindings(count, seed: seed, prefix: prefix)
             let rows = ReportOrder.sorted(findings, catalog).map { ReportOrder.fields($0, catalog) }
             let reference = Self.referenceSorted(findings, catalog)
-            #expect(rows.count == reference.count)
-            let mismatch = zip(rows, reference).enumerated().first { $0.element.0 != $0.element.1 }
-            #expect(
-                mismatch == nil,
-                "prefix \(prefix), row \(mismatch?.offset ?? -1): \(mismatch.map { "\($0.element.0) vs \($0.element.1)" } ?? "")"
-            )
+            Self.expectSameRows(rows, reference, "prefix \(prefix), ")
         }
     }
 

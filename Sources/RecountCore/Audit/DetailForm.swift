@@ -17,6 +17,11 @@ enum DetailForm: Sendable, Equatable {
         TextComposer.compose(bound: Self.bound) { compose(billed: billed, expected: expected, into: &$0) }
     }
 
+    /// The detail's text: `held` for `.text`, else composed.
+    func text(held: String, billed: Int64, expected: Int64) -> String {
+        self == .text ? held : text(billed: billed, expected: expected)
+    }
+
     /// Writes the composed text (not for `.text`). It is digits, letters, spaces and at most a
     /// minus sign: nothing CSV quotes.
     func compose(billed: Int64, expected: Int64, into text: inout TextComposer) {

@@ -64,10 +64,7 @@ public struct Finding: Sendable, Codable {
 
     /// The detail column's text.
     public var detail: String {
-        get {
-            detailForm == .text
-                ? detailText : detailForm.text(billed: billedQuantity ?? 0, expected: expectedQuantity ?? 0)
-        }
+        get { detailForm.text(held: detailText, billed: billedQuantity ?? 0, expected: expectedQuantity ?? 0) }
         set {
             detailText = newValue
             detailForm = .text

@@ -36,7 +36,7 @@ public struct UsageJudge: Sendable {
         }
 
         public var detail: String {
-            detailForm == .text ? detailText : detailForm.text(billed: billedQuantity, expected: expectedQuantity)
+            detailForm.text(held: detailText, billed: billedQuantity, expected: expectedQuantity)
         }
     }
 

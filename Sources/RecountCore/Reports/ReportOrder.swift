@@ -50,7 +50,8 @@ public enum ReportOrder {
     static func sorted(pointers: [UnsafeMutablePointer<Finding>], _ catalog: TariffCatalog)
         -> [UnsafeMutablePointer<Finding>]
     {
-        var (order, shared) = sortedLeadEntries(pointers)
+        let (entries, prefixLength) = sortedLeadEntries(pointers)
+        var order = entries
         let settings = RestSettings(
             precision: catalog.precision, rounding: catalog.rounding, refundFactor: catalog.refundFactor)
         let count = order.count
@@ -63,9 +64,9 @@ public enum ReportOrder {
         let bounds = cut < count ? [0, cut, count] : [0, count]
         pointers.withUnsafeBufferPointer { all in
             order.withUnsafeMutableBufferPointer { entries in
-                let shared = SharedEntries(entries: entries, all: all, shared: shared)
+                let tasks = TieTasks(entries: entries, all: all)
                 DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
-                    let entries = shared.entries
+                    let entries = tasks.entries
                     var start = bounds[part]
                     while start < bounds[part + 1] {
                         var end = start + 1
@@ -75,7 +76,7 @@ public enum ReportOrder {
                             end += 1
                         }
                         if end - start > 1 {
-                            sortTies(entries, start..<end, offset: shared.shared + 8, shared.all, settings)
+                            sortTies(entries, start..<end, offset: prefixLength + 8, tasks.all, settings)
                         }
                         start = end
                     }
@@ -87,10 +88,9 @@ public enum ReportOrder {
 
     /// The sorted entries and the findings, shared by the two tasks that order the tied runs.
     /// `@unchecked Sendable`: each task writes only the entries of its own half.
-    private struct SharedEntries: @unchecked Sendable {
+    private struct TieTasks: @unchecked Sendable {
         let entries: UnsafeMutableBufferPointer<LeadEntry>
         let all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>
-        let shared: Int
     }
 
     /// The catalog's settings the rest of a row is formatted with.
