@@ -112,9 +112,18 @@ public enum ReportOrder {
         _ order: UnsafeMutableBufferPointer<LeadEntry>, _ range: Range<Int>, offset: Int,
         _ all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>, _ settings: RestSettings
     ) {
+        // Each record_id read once: its word here and its length, which says whether any is left.
+        var keyed: [(word: UInt64, entry: LeadEntry)] = []
         var longest = 0
-        for position in range { longest = max(longest, all[order[position].index].pointee.recordID.utf8.count) }
-        guard offset < longest, range.count > 2 else {
+        if range.count > 2 {
+            keyed.reserveCapacity(range.count)
+            for position in range {
+                let recordID = all[order[position].index].pointee.recordID
+                longest = max(longest, recordID.utf8.count)
+                keyed.append((textPrefix(recordID, from: offset), order[position]))
+            }
+        }
+        guard offset < longest else {
             var run = UnsafeMutableBufferPointer(rebasing: order[range])
             run.sort { left, right in
                 let a = all[left.index]
@@ -131,7 +140,6 @@ public enum ReportOrder {
             }
             return
         }
-        var keyed = order[range].map { (word: textPrefix(all[$0.index].pointee.recordID, from: offset), entry: $0) }
         keyed.sort { $0.word != $1.word ? $0.word < $1.word : $0.entry.index < $1.entry.index }
         for (position, item) in keyed.enumerated() { order[range.lowerBound + position] = item.entry }
         var start = 0
