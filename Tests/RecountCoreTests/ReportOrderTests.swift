@@ -190,17 +190,17 @@ enum TrickyTexts {
         let buffers = [FindingBuffer(capacity: 1), FindingBuffer(capacity: 20_000), FindingBuffer()]
         for (index, finding) in findings.enumerated() { buffers[index % 3].append(finding) }
         #expect(buffers.map(\.count) == [20_001, 20_000, 20_000])
-        var handles: [UnsafeMutablePointer<Finding>] = []
+        var handles: [UnsafeMutablePointer<StoredFinding>] = []
         var included: [Finding] = []
         for buffer in buffers {
             for slot in 0..<buffer.count where slot % 10 != 3 {
                 handles.append(buffer.base + slot)
-                included.append(buffer.base[slot])
+                included.append(buffer.base[slot].finding)
             }
         }
         let sorted = ReportOrder.sorted(pointers: handles, catalog)
         #expect(Set(sorted) == Set(handles) && sorted.count == handles.count)
-        #expect(sorted.map(\.pointee) == ReportOrder.sorted(included, catalog))
+        #expect(sorted.map(\.pointee.finding) == ReportOrder.sorted(included, catalog))
         let list = FindingList(owners: buffers, ordered: sorted)
         #expect(Array(list) == ReportOrder.sorted(included, catalog))
         #expect(

@@ -273,9 +273,9 @@ public enum AuditRun {
             }
             if let verdict = judge.judge(record, rating: rating) {
                 findings.append(
-                    Finding(
-                        kind: .usage, recordID: String(decoding: record.recordID, as: UTF8.self),
-                        account: String(decoding: record.account, as: UTF8.self), cycle: record.cycle,
+                    StoredFinding(
+                        kind: .usage, recordID: findings.text(record.recordID), account: findings.text(record.account),
+                        cycle: record.cycle,
                         rule: verdict.rule, billedQuantity: record.billedQuantity,
                         expectedQuantity: verdict.expectedQuantity, billedAmount: record.billedAmount,
                         expectedAmount: verdict.expectedAmount, overcharge: verdict.overcharge,
@@ -301,12 +301,11 @@ public enum AuditRun {
             recordIndex += 1
             if let verdict = judge.judge(charge) {
                 findings.append(
-                    Finding(
-                        kind: .charge, recordID: String(decoding: charge.itemID, as: UTF8.self),
-                        account: String(decoding: charge.account, as: UTF8.self), cycle: charge.cycle,
-                        rule: verdict.rule, billedQuantity: nil, expectedQuantity: nil, billedAmount: charge.amount,
-                        expectedAmount: verdict.expectedAmount, overcharge: verdict.overcharge,
-                        detail: verdict.detail, order: order))
+                    StoredFinding(
+                        kind: .charge, recordID: findings.text(charge.itemID), account: findings.text(charge.account),
+                        cycle: charge.cycle, rule: verdict.rule, billedQuantity: nil, expectedQuantity: nil,
+                        billedAmount: charge.amount, expectedAmount: verdict.expectedAmount,
+                        overcharge: verdict.overcharge, detailText: verdict.detail, detailForm: .text, order: order))
             }
         }
         partial.findings = findings
@@ -319,16 +318,16 @@ public enum AuditRun {
     /// too: it must live as long as the pointers). Two independent halves, on two threads (a
     /// serial stretch at the end of a run with many findings).
     static func resolveDuplicates(_ tentative: [FindingBuffer], _ index: DuplicateIndex)
-        -> (kept: [UnsafeMutablePointer<Finding>], duplicates: FindingBuffer)
+        -> (kept: [UnsafeMutablePointer<StoredFinding>], duplicates: FindingBuffer)
     {
         let marks = index.marks
         let finished = FinishedIndex(index: index)
         let chunks = TentativeChunks(buffers: tentative)
         let duplicates = FindingBuffer(capacity: marks.count)
-        let kept = TaskSlots<[UnsafeMutablePointer<Finding>]>(count: 1, repeating: [])
+        let kept = TaskSlots<[UnsafeMutablePointer<StoredFinding>]>(count: 1, repeating: [])
         DispatchQueue.concurrentPerform(iterations: 2) { side in
             if side == 0 {
-                var pointers: [UnsafeMutablePointer<Finding>] = []
+                var pointers: [UnsafeMutablePointer<StoredFinding>] = []
                 // Room for the duplicates' pointers too: they are appended to this array.
                 pointers.reserveCapacity(chunks.buffers.reduce(marks.count) { $0 + $1.count })
                 for buffer in chunks.buffers where buffer.count > 0 {

@@ -11,9 +11,9 @@ public struct FindingList: RandomAccessCollection, Sendable {
     /// writes to the buffers or the pointers after the list is made.
     private final class Storage: @unchecked Sendable {
         let owners: [FindingBuffer]
-        let ordered: [UnsafeMutablePointer<Finding>]
+        let ordered: [UnsafeMutablePointer<StoredFinding>]
 
-        init(owners: [FindingBuffer], ordered: [UnsafeMutablePointer<Finding>]) {
+        init(owners: [FindingBuffer], ordered: [UnsafeMutablePointer<StoredFinding>]) {
             self.owners = owners
             self.ordered = ordered
         }
@@ -22,7 +22,7 @@ public struct FindingList: RandomAccessCollection, Sendable {
     private let storage: Storage
 
     /// `ordered` points into `owners` only, each finding once, in report order.
-    init(owners: [FindingBuffer], ordered: [UnsafeMutablePointer<Finding>]) {
+    init(owners: [FindingBuffer], ordered: [UnsafeMutablePointer<StoredFinding>]) {
         storage = Storage(owners: owners, ordered: ordered)
     }
 
@@ -36,10 +36,11 @@ public struct FindingList: RandomAccessCollection, Sendable {
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { storage.ordered.count }
-    public subscript(position: Int) -> Finding { storage.ordered[position].pointee }
+    /// The finding at `position`, its texts copied out (it may outlive the list).
+    public subscript(position: Int) -> Finding { storage.ordered[position].pointee.finding }
 
     /// The findings in order, read in place: finding `k` is `body`'s `all[k].pointee`.
-    func withFindings<Result>(_ body: (UnsafeBufferPointer<UnsafeMutablePointer<Finding>>) throws -> Result)
+    func withFindings<Result>(_ body: (UnsafeBufferPointer<UnsafeMutablePointer<StoredFinding>>) throws -> Result)
         rethrows -> Result
     {
         try storage.ordered.withUnsafeBufferPointer(body)

@@ -65,16 +65,19 @@ public struct RefundLedger: Sendable, Equatable, Codable {
             if ordered { rows.append((key, run)) } else { add(run, at: key) }
         }
         findings.withFindings { all in
+            // The run's account as bytes, to compare with each next finding's without making a `String`.
+            var runAccount = FindingText(inline: UnsafeRawBufferPointer(start: nil, count: 0))
             for index in all.indices where all[index].pointee.overcharge > .zero {
                 let account = all[index].pointee.account
                 let cycle = all[index].pointee.cycle
-                if let key = runKey, key.cycle == cycle, ReportOrder.sameBytes(key.account, account) {
+                if let key = runKey, key.cycle == cycle, ReportOrder.sameBytes(runAccount, account) {
                     run.findings += 1
                     run.overcharge += all[index].pointee.overcharge
                     continue
                 }
                 if let key = runKey { close(key) }
-                runKey = Key(account: account, cycle: cycle)
+                runKey = Key(account: account.string, cycle: cycle)
+                runAccount = account
                 run = Entry(findings: 1, overcharge: MoneySum(all[index].pointee.overcharge))
             }
         }
@@ -167,7 +170,7 @@ public struct RuleTotals: Sendable, Equatable, Codable {
     public init(_ findings: FindingList) { self = findings.withFindings { Self(pointers: $0) } }
 
     /// The totals of the findings at `pointers`, in any order.
-    init(pointers all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>) {
+    init(pointers all: UnsafeBufferPointer<UnsafeMutablePointer<StoredFinding>>) {
         // A table indexed by precedence, read without copying findings: hashing the rule
         // three times per finding was most of the summary's time in runs with many findings.
         var sums = [Entry](repeating: Entry(), count: Rule.allCases.count)

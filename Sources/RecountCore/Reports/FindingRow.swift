@@ -1,7 +1,7 @@
 /// One findings.csv row (DESIGN.md §5), formatted straight into bytes: the same text as
 /// `CSVText.row(ReportOrder.fields(finding, catalog))`, without a `String` per field.
 enum FindingRow {
-    static func append(_ finding: Finding, _ catalog: TariffCatalog, to out: inout ByteWriter) {
+    static func append(_ finding: StoredFinding, _ catalog: TariffCatalog, to out: inout ByteWriter) {
         let precision = catalog.precision
         let rounding = catalog.rounding
         let kind = finding.kind.rawValue
@@ -9,15 +9,15 @@ enum FindingRow {
         // One capacity check for the row: the texts' worst case (every byte a quote), the
         // numbers, the separators.
         let bound =
-            ByteCursor.csvFieldBound(finding.recordID.utf8.count) + ByteCursor.csvFieldBound(finding.account.utf8.count)
+            ByteCursor.csvFieldBound(finding.recordID.count) + ByteCursor.csvFieldBound(finding.account.count)
             + detailBound(finding) + ByteCursor.csvFieldBound(kind.utf8.count)
             + ByteCursor.csvFieldBound(rule.utf8.count) + 7 * ByteCursor.decimalBound + ByteCursor.wideDecimalBound + 16
         out.write(reserving: bound) { row in
             row.csvField(kind)
             row.byte(0x2c)
-            row.csvField(finding.recordID)
+            finding.recordID.withBytes { row.csvField($0) }
             row.byte(0x2c)
-            row.csvField(finding.account)
+            finding.account.withBytes { row.csvField($0) }
             row.byte(0x2c)
             row.cycle(finding.cycle)
             row.byte(0x2c)
@@ -40,14 +40,20 @@ enum FindingRow {
         }
     }
 
+    /// The row of a `Finding` value, through a buffer of its own.
+    static func append(_ finding: Finding, _ catalog: TariffCatalog, to out: inout ByteWriter) {
+        let buffer = FindingBuffer([finding])
+        append(buffer.base.pointee, catalog, to: &out)
+    }
+
     @inline(__always)
-    private static func detailBound(_ finding: Finding) -> Int {
+    private static func detailBound(_ finding: StoredFinding) -> Int {
         finding.detailForm == .text ? ByteCursor.csvFieldBound(finding.detailText.utf8.count) : DetailForm.bound
     }
 
     /// A composed detail goes straight into the row: it has nothing CSV quotes (`DetailForm`).
     @inline(__always)
-    private static func writeDetail(_ finding: Finding, to row: inout ByteCursor) {
+    private static func writeDetail(_ finding: StoredFinding, to row: inout ByteCursor) {
         let form = finding.detailForm
         if form == .text {
             row.csvField(finding.detailText)

@@ -29,13 +29,10 @@ public enum ReportOrder {
         return findings
     }
 
-    /// Sorts in place (`sorted(pointers:)` over the array's own slots).
+    /// Sorts in place (`sorted(pointers:)` over a buffer of the findings).
     public static func sort(_ findings: inout [Finding], _ catalog: TariffCatalog) {
-        let count = findings.count
-        let result = findings.withUnsafeMutableBufferPointer { buffer in
-            sorted(pointers: (0..<count).map { buffer.baseAddress! + $0 }, catalog).map { $0.pointee }
-        }
-        findings = result
+        let buffer = FindingBuffer(findings)
+        findings = sorted(pointers: (0..<buffer.count).map { buffer.base + $0 }, catalog).map { $0.pointee.finding }
     }
 
     /// The findings at `pointers` in report order: the same pointers, permuted; nothing is
@@ -47,8 +44,8 @@ public enum ReportOrder {
     /// (rarer) format the rest of both rows. The order is total up to rows identical in every
     /// column, so the bytes written never depend on the order findings arrived in. Pointers
     /// rather than one array: the end of an audit sorts the findings where the workers left them.
-    static func sorted(pointers: [UnsafeMutablePointer<Finding>], _ catalog: TariffCatalog)
-        -> [UnsafeMutablePointer<Finding>]
+    static func sorted(pointers: [UnsafeMutablePointer<StoredFinding>], _ catalog: TariffCatalog)
+        -> [UnsafeMutablePointer<StoredFinding>]
     {
         let (entries, prefixLength) = sortedLeadEntries(pointers)
         var order = entries
@@ -90,7 +87,7 @@ public enum ReportOrder {
     /// `@unchecked Sendable`: each task writes only the entries of its own half.
     private struct TieTasks: @unchecked Sendable {
         let entries: UnsafeMutableBufferPointer<LeadEntry>
-        let all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>
+        let all: UnsafeBufferPointer<UnsafeMutablePointer<StoredFinding>>
     }
 
     /// The catalog's settings the rest of a row is formatted with.
@@ -110,7 +107,7 @@ public enum ReportOrder {
     /// record_id bytes, then rule, then the rest of the row.
     static func sortTies(
         _ order: UnsafeMutableBufferPointer<LeadEntry>, _ range: Range<Int>, offset: Int,
-        _ all: UnsafeBufferPointer<UnsafeMutablePointer<Finding>>, _ settings: RestSettings
+        _ all: UnsafeBufferPointer<UnsafeMutablePointer<StoredFinding>>, _ settings: RestSettings
     ) {
         // Each record_id read once: its word here and its length, which says whether any is left.
         var keyed: [(word: UInt64, entry: LeadEntry)] = []
@@ -119,8 +116,8 @@ public enum ReportOrder {
             keyed.reserveCapacity(range.count)
             for position in range {
                 let recordID = all[order[position].index].pointee.recordID
-                longest = max(longest, recordID.utf8.count)
-                keyed.append((textPrefix(recordID, from: offset), order[position]))
+                longest = max(longest, recordID.count)
+                keyed.append((recordID.withBytes { textPrefix($0, from: offset) }, order[position]))
             }
         }
         guard offset < longest else {
@@ -157,7 +154,7 @@ public enum ReportOrder {
     /// The findings' addresses, read-only while the keying tasks run. `@unchecked Sendable`:
     /// the tasks only read the findings.
     private struct Handles: @unchecked Sendable {
-        let pointers: [UnsafeMutablePointer<Finding>]
+        let pointers: [UnsafeMutablePointer<StoredFinding>]
     }
 
     /// A finding's packed (account, cycle, kind), its record_id's prefix and its index; ties
@@ -181,21 +178,27 @@ public enum ReportOrder {
     /// Up to eight UTF-8 bytes of `text` from `offset` as a big-endian integer, zero-padded: for
     /// texts alike before `offset`, if two words differ, their order is the texts' byte order
     /// (equal words decide nothing).
-    static func textPrefix(_ text: String, from offset: Int = 0) -> UInt64 {
-        // Native and small strings in place: one load when there are eight bytes (iterating
-        // `utf8.prefix(8)` was ~400 instructions a finding in the sort's keying pass).
-        let loaded = text.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
-            guard bytes.count >= offset + 8 else { return nil }
-            return UInt64(bigEndian: UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
+    @inline(__always)
+    static func textPrefix(_ bytes: UnsafeRawBufferPointer, from offset: Int = 0) -> UInt64 {
+        // One load when there are eight bytes (iterating `utf8.prefix(8)` of a `String` was ~400
+        // instructions a finding in the sort's keying pass).
+        if bytes.count >= offset &+ 8 {
+            return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
-        if let loaded = loaded ?? nil { return loaded }
         var prefix: UInt64 = 0
         var taken = 0
-        for byte in text.utf8.dropFirst(offset).prefix(8) {
-            prefix = prefix << 8 | UInt64(byte)
-            taken += 1
+        var index = offset
+        while index < bytes.count {
+            prefix = prefix << 8 | UInt64(bytes[index])
+            taken &+= 1
+            index &+= 1
         }
-        return taken == 0 ? 0 : prefix << UInt64(8 * (8 - taken))
+        return taken == 0 ? 0 : prefix << UInt64(8 &* (8 &- taken))
+    }
+
+    static func textPrefix(_ text: String, from offset: Int = 0) -> UInt64 {
+        var text = text
+        return text.withUTF8 { textPrefix(UnsafeRawBufferPointer($0), from: offset) }
     }
 
     /// Every finding's `LeadEntry`, sorted. The lead packs (account, cycle, kind) so that its
@@ -206,7 +209,7 @@ public enum ReportOrder {
     /// With many findings, the two halves are keyed and sorted at once on two threads (hashing
     /// the accounts and sorting were most of a serial stretch at the end of the run), and only
     /// ranking the distinct accounts and merging the halves run on one.
-    static func sortedLeadEntries(_ handles: [UnsafeMutablePointer<Finding>]) -> (
+    static func sortedLeadEntries(_ handles: [UnsafeMutablePointer<StoredFinding>]) -> (
         entries: [LeadEntry], shared: Int
     ) {
         let findings = Handles(pointers: handles)
@@ -224,8 +227,8 @@ public enum ReportOrder {
             ids.reserveCapacity(bounds[part + 1] - bounds[part])
             findings.pointers.withUnsafeBufferPointer { all in
                 for index in bounds[part]..<bounds[part + 1] {
-                    ids.append(seen.id(of: all[index].pointee.account))
-                    shared.add(all[index].pointee.recordID)
+                    ids.append(all[index].pointee.account.withBytes { seen.id(of: $0) })
+                    all[index].pointee.recordID.withBytes { shared.add($0) }
                 }
             }
             let accounts = seen.accounts
@@ -254,7 +257,8 @@ public enum ReportOrder {
                     let lead = localRanks[Int(ids[offset])] << 32 | UInt64(finding.pointee.cycle) << 3 | kind
                     entries.append(
                         LeadEntry(
-                            lead: lead, recordID: textPrefix(finding.pointee.recordID, from: shared), index: index))
+                            lead: lead, recordID: finding.pointee.recordID.withBytes { textPrefix($0, from: shared) },
+                            index: index))
                 }
             }
             // Built in index order, so the stable radix sort by (lead, record_id prefix) is the
@@ -268,39 +272,40 @@ public enum ReportOrder {
     /// The longest prefix a set of texts share, by bytes: record_ids often start alike (a
     /// date, a switch name), and the sort keys them from the first byte where they can differ.
     struct SharedPrefix {
-        /// A text of the set (nil before the first) and how many of its bytes every text shares.
-        private(set) var first: String?
+        /// The first text of the set's bytes (nil before it) and how many of them every text shares.
+        private(set) var first: [UInt8]?
         private(set) var count = 0
 
-        mutating func add(_ text: String) {
+        @inline(__always)
+        mutating func add(_ text: UnsafeRawBufferPointer) {
             guard let first else {
-                self.first = text
-                count = text.utf8.count
+                self.first = Array(text)
+                count = text.count
                 return
             }
             guard count > 0 else { return }
-            count = Self.common(first, text, upTo: count)
+            count = first.withUnsafeBytes { Self.common($0, text, upTo: count) }
+        }
+
+        mutating func add(_ text: String) {
+            var text = text
+            text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
         }
 
         /// Merges another set's prefix.
         mutating func add(_ other: SharedPrefix) {
             guard let text = other.first else { return }
-            add(text)
+            text.withUnsafeBytes { add($0) }
             count = min(count, other.count)
         }
 
         /// Bytes `a` and `b` share from their start, at most `limit`.
-        static func common(_ a: String, _ b: String, upTo limit: Int) -> Int {
-            var a = a
-            var b = b
-            return a.withUTF8 { x in
-                b.withUTF8 { y in
-                    let bound = min(limit, x.count, y.count)
-                    var index = 0
-                    while index < bound, x[index] == y[index] { index += 1 }
-                    return index
-                }
-            }
+        @inline(__always)
+        static func common(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer, upTo limit: Int) -> Int {
+            let bound = min(limit, a.count, b.count)
+            var index = 0
+            while index < bound, a[index] == b[index] { index += 1 }
+            return index
         }
     }
 
@@ -317,7 +322,12 @@ public enum ReportOrder {
 
         mutating func id(of account: String) -> Int32 {
             var text = account
-            let hash = text.withUTF8 { UsageKey.hash(UnsafeRawBufferPointer($0), seed: 0x51_7CC1_B727_220A) }
+            return text.withUTF8 { id(of: UnsafeRawBufferPointer($0)) }
+        }
+
+        /// The id of an account's bytes (valid UTF-8: a finding's text).
+        mutating func id(of account: UnsafeRawBufferPointer) -> Int32 {
+            let hash = UsageKey.hash(account, seed: 0x51_7CC1_B727_220A)
             let mask = slots.count - 1
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot] >= 0 {
@@ -326,7 +336,7 @@ public enum ReportOrder {
                 slot = (slot + 1) & mask
             }
             let id = Int32(accounts.count)
-            accounts.append(account)
+            accounts.append(String(decoding: account, as: UTF8.self))
             hashes.append(hash)
             slots[slot] = id
             if 2 * accounts.count > slots.count { grow() }
@@ -398,7 +408,7 @@ public enum ReportOrder {
     /// Takes the catalog's three settings, not the catalog: a closure that captured the
     /// catalog copied it (a retain of each of its arrays) on every comparison.
     static func restPrecedes(
-        _ a: Finding, _ b: Finding, precision: AmountPrecision, rounding: RoundingMode, refundFactor: Money
+        _ a: StoredFinding, _ b: StoredFinding, precision: AmountPrecision, rounding: RoundingMode, refundFactor: Money
     ) -> Bool {
         func quantity(_ value: Int64?) -> String { value.map(String.init) ?? "" }
         func amount(_ money: Money) -> String { ExactAmount(money).formatted(precision, rounding) }
@@ -434,6 +444,30 @@ public enum ReportOrder {
         }
         if let result = fast ?? nil { return result }
         return a.utf8.elementsEqual(b.utf8)
+    }
+
+    /// Whether a string's UTF-8 is these bytes.
+    @inline(__always)
+    static func sameBytes(_ a: String, _ b: UnsafeRawBufferPointer) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { Bytes.equal(UnsafeRawBufferPointer($0), b) }
+        return fast ?? a.utf8.elementsEqual(b)
+    }
+
+    @inline(__always)
+    static func sameBytes(_ a: FindingText, _ b: FindingText) -> Bool {
+        a.count == b.count && a.withBytes { x in b.withBytes { y in Bytes.equal(x, y) } }
+    }
+
+    /// Byte order of two texts.
+    @inline(__always)
+    static func precedes(_ a: FindingText, _ b: FindingText) -> Bool {
+        a.withBytes { x in
+            b.withBytes { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
     }
 
     /// Byte order of two strings' UTF-8 (memcmp on native strings).

@@ -85,7 +85,7 @@ public enum ReportWriter {
                     let end = min(all.count, start + sliceSize)
                     for position in start..<end {
                         if position &+ prefetchDistance < end {
-                            recount_prefetch_range(all[position &+ prefetchDistance], MemoryLayout<Finding>.size)
+                            recount_prefetch_range(all[position &+ prefetchDistance], MemoryLayout<StoredFinding>.size)
                         }
                         FindingRow.append(all[position].pointee, result.catalog, to: &out)
                     }
