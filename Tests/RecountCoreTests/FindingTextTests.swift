@@ -119,7 +119,7 @@ import Testing
         #expect(findings.contains { $0.recordID == "BAD-\u{FFFD}-0000000000000009" })
         var rows = ByteWriter()
         result.findings.withFindings { all in
-            for finding in all { FindingRow.append(finding.pointee, catalog, to: &rows) }
+            for finding in all { FindingRow.append(finding, catalog, to: &rows) }
         }
         let expected = findings.map { CSVText.row(ReportOrder.fields($0, catalog)) }.joined()
         #expect(String(decoding: rows.bytes, as: UTF8.self) == expected)

@@ -49,6 +49,11 @@ struct FindingText {
 
     var count: Int { isInline ? Int(high >> 56) : Int(high & Self.outsideCountMask) }
 
+    /// Where the bytes are when they are outside the value (to ask for them ahead of a read).
+    var outside: UnsafeRawBufferPointer? {
+        isInline ? nil : UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: UInt(low)), count: count)
+    }
+
     /// The text's bytes (inline ones from a copy of the value on the stack).
     @inline(__always)
     func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {

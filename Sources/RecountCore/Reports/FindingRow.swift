@@ -1,39 +1,41 @@
 /// One findings.csv row (DESIGN.md §5), formatted straight into bytes: the same text as
 /// `CSVText.row(ReportOrder.fields(finding, catalog))`, without a `String` per field.
 enum FindingRow {
-    static func append(_ finding: StoredFinding, _ catalog: TariffCatalog, to out: inout ByteWriter) {
+    /// The row of the finding at `finding`, read in place (a copy of the finding would retain its detail).
+    static func append(_ finding: UnsafePointer<StoredFinding>, _ catalog: TariffCatalog, to out: inout ByteWriter) {
         let precision = catalog.precision
         let rounding = catalog.rounding
-        let kind = finding.kind.rawValue
-        let rule = finding.rule.code
+        let kind = finding.pointee.kind.rawValue
+        let rule = finding.pointee.rule.code
         // One capacity check for the row: the texts' worst case (every byte a quote), the
         // numbers, the separators.
         let bound =
-            ByteCursor.csvFieldBound(finding.recordID.count) + ByteCursor.csvFieldBound(finding.account.count)
+            ByteCursor.csvFieldBound(finding.pointee.recordID.count)
+            + ByteCursor.csvFieldBound(finding.pointee.account.count)
             + detailBound(finding) + ByteCursor.csvFieldBound(kind.utf8.count)
             + ByteCursor.csvFieldBound(rule.utf8.count) + 7 * ByteCursor.decimalBound + ByteCursor.wideDecimalBound + 16
         out.write(reserving: bound) { row in
             row.csvField(kind)
             row.byte(0x2c)
-            finding.recordID.withBytes { row.csvField($0) }
+            finding.pointee.recordID.withBytes { row.csvField($0) }
             row.byte(0x2c)
-            finding.account.withBytes { row.csvField($0) }
+            finding.pointee.account.withBytes { row.csvField($0) }
             row.byte(0x2c)
-            row.cycle(finding.cycle)
+            row.cycle(finding.pointee.cycle)
             row.byte(0x2c)
             row.csvField(rule)
             row.byte(0x2c)
-            if let quantity = finding.billedQuantity { row.integer(quantity) }
+            if let quantity = finding.pointee.billedQuantity { row.integer(quantity) }
             row.byte(0x2c)
-            if let quantity = finding.expectedQuantity { row.integer(quantity) }
+            if let quantity = finding.pointee.expectedQuantity { row.integer(quantity) }
             row.byte(0x2c)
-            row.amount(rounded(finding.billedAmount, precision, rounding), precision)
+            row.amount(rounded(finding.pointee.billedAmount, precision, rounding), precision)
             row.byte(0x2c)
-            row.amount(rounded(finding.expectedAmount, precision, rounding), precision)
+            row.amount(rounded(finding.pointee.expectedAmount, precision, rounding), precision)
             row.byte(0x2c)
-            row.amount(rounded(finding.overcharge, precision, rounding), precision)
+            row.amount(rounded(finding.pointee.overcharge, precision, rounding), precision)
             row.byte(0x2c)
-            row.amount(wide: refund(finding.overcharge, catalog), precision)
+            row.amount(wide: refund(finding.pointee.overcharge, catalog), precision)
             row.byte(0x2c)
             writeDetail(finding, to: &row)
             row.byte(0x0a)
@@ -43,23 +45,26 @@ enum FindingRow {
     /// The row of a `Finding` value, through a buffer of its own.
     static func append(_ finding: Finding, _ catalog: TariffCatalog, to out: inout ByteWriter) {
         let buffer = FindingBuffer([finding])
-        append(buffer.base.pointee, catalog, to: &out)
+        append(buffer.base, catalog, to: &out)
     }
 
     @inline(__always)
-    private static func detailBound(_ finding: StoredFinding) -> Int {
-        finding.detailForm == .text ? ByteCursor.csvFieldBound(finding.detailText.utf8.count) : DetailForm.bound
+    private static func detailBound(_ finding: UnsafePointer<StoredFinding>) -> Int {
+        finding.pointee.detailForm == .text
+            ? ByteCursor.csvFieldBound(finding.pointee.detailText.utf8.count) : DetailForm.bound
     }
 
     /// A composed detail goes straight into the row: it has nothing CSV quotes (`DetailForm`).
     @inline(__always)
-    private static func writeDetail(_ finding: StoredFinding, to row: inout ByteCursor) {
-        let form = finding.detailForm
+    private static func writeDetail(_ finding: UnsafePointer<StoredFinding>, to row: inout ByteCursor) {
+        let form = finding.pointee.detailForm
         if form == .text {
-            row.csvField(finding.detailText)
+            row.csvField(finding.pointee.detailText)
         } else {
             TextComposer.write(at: &row) {
-                form.compose(billed: finding.billedQuantity ?? 0, expected: finding.expectedQuantity ?? 0, into: &$0)
+                form.compose(
+                    billed: finding.pointee.billedQuantity ?? 0, expected: finding.pointee.expectedQuantity ?? 0,
+                    into: &$0)
             }
         }
     }

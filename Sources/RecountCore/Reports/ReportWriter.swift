@@ -54,6 +54,8 @@ public enum ReportWriter {
 
     /// How many rows ahead the findings file asks for a finding's memory.
     static let prefetchDistance = 8
+    /// How many rows ahead it asks for a long record_id's bytes (`FindingText.outside`).
+    static let textPrefetchDistance = 4
 
     static func writeFindings(_ result: AuditResult, to path: String) throws(OutputError) {
         let sink = try FileSink(path: path)
@@ -87,7 +89,14 @@ public enum ReportWriter {
                         if position &+ prefetchDistance < end {
                             recount_prefetch_range(all[position &+ prefetchDistance], MemoryLayout<StoredFinding>.size)
                         }
-                        FindingRow.append(all[position].pointee, result.catalog, to: &out)
+                        // A record_id past 15 bytes is in its buffer's text blocks: asked for once
+                        // the finding itself has had time to arrive.
+                        if position &+ textPrefetchDistance < end,
+                            let text = all[position &+ textPrefetchDistance].pointee.recordID.outside
+                        {
+                            recount_prefetch_range(text.baseAddress, text.count)
+                        }
+                        FindingRow.append(all[position], result.catalog, to: &out)
                     }
                 }
                 do throws(OutputError) {
