@@ -345,18 +345,10 @@ public enum AuditRun {
                 kept[0] = pointers
             } else {
                 for mark in marks.sorted {
-                    let key = UsageKey.read(
-                        finished.index.entry(mark), chunkOrder: mark.order & ~RecordOrder.recordMask)
                     duplicates.append(
-                        Finding(
-                            kind: .usage, recordID: key.recordID, account: key.account, cycle: key.cycle,
-                            rule: .duplicateCharge, billedQuantity: key.billedQuantity, expectedQuantity: 0,
-                            billedAmount: key.billedAmount, expectedAmount: .zero,
-                            overcharge: max(key.billedAmount, .zero),
-                            detail: mark.byRecordID
-                                ? "record_id seen earlier in the run"
-                                : "same account, service, start, destination, duration and volume as an earlier record",
-                            order: mark.order))
+                        UsageKey.duplicateFinding(
+                            finished.index.entry(mark), chunkOrder: mark.order & ~RecordOrder.recordMask,
+                            byRecordID: mark.byRecordID, in: duplicates))
                 }
             }
         }

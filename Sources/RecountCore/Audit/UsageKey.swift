@@ -59,10 +59,61 @@ struct UsageKey {
 
     /// The entry at `base`, whose chunk's order bits are `chunkOrder`.
     static func read(_ base: UnsafeRawPointer, chunkOrder: UInt64) -> UsageKey {
+        let key = read(base, chunkOrder: chunkOrder, text: ByteReader.unpackedString)
+        return UsageKey(
+            order: key.order, service: key.service, start: key.start, durationSeconds: key.durationSeconds,
+            volumeBytes: key.volumeBytes, billedAmount: key.billedAmount, billedQuantity: key.billedQuantity,
+            cycle: key.cycle, recordID: key.recordID, account: key.account)
+    }
+
+    /// An entry's fields, its two texts as `Text` (`String`, or a finding's `FindingText`).
+    struct Fields<Text> {
+        var order: UInt64
+        var service: Service
+        var start: Int64
+        var durationSeconds: Int64
+        var volumeBytes: Int64
+        var billedAmount: Money
+        var billedQuantity: Int64
+        var cycle: Int32
+        var recordID: Text
+        var account: Text
+    }
+
+    /// A duplicate's `duplicate-charge` finding from its entry, its record_id and account
+    /// unpacked straight into `buffer`'s texts (no `String` each: an input given three times
+    /// has two duplicates a record).
+    static func duplicateFinding(
+        _ base: UnsafeRawPointer, chunkOrder: UInt64, byRecordID: Bool, in buffer: FindingBuffer
+    )
+        -> StoredFinding
+    {
+        let key = read(base, chunkOrder: chunkOrder) { field in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * field.bytes.count) { scratch in
+                let count = ByteReader.unpack(field, into: scratch.baseAddress!)
+                return buffer.text(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(scratch)[0..<count]))
+            }
+        }
+        return StoredFinding(
+            kind: .usage, recordID: key.recordID, account: key.account, cycle: key.cycle, rule: .duplicateCharge,
+            billedQuantity: key.billedQuantity, expectedQuantity: 0, billedAmount: key.billedAmount,
+            expectedAmount: .zero, overcharge: max(key.billedAmount, .zero),
+            detailText: byRecordID
+                ? "record_id seen earlier in the run"
+                : "same account, service, start, destination, duration and volume as an earlier record",
+            detailForm: .text, order: key.order)
+    }
+
+    /// The entry at `base`, its two texts made by `text` from their packed fields.
+    @inline(__always)
+    private static func read<Text>(
+        _ base: UnsafeRawPointer, chunkOrder: UInt64,
+        text: ((bytes: UnsafeRawBufferPointer, packed: Bool)) -> Text
+    ) -> Fields<Text> {
         var reader = ByteReader(base)
         let order = chunkOrder | reader.varint()
-        let id = ByteReader.unpackedString(reader.packedText())
-        let account = ByteReader.unpackedString(reader.packedText())
+        let id = text(reader.packedText())
+        let account = text(reader.packedText())
         reader.skipDigits()
         let service = Service(rawValue: base.load(fromByteOffset: reader.offset, as: UInt8.self)) ?? .voice
         reader.offset += 1
@@ -72,7 +123,7 @@ struct UsageKey {
         let amount = readAmount(&reader)
         let quantity = Int64(reader.varint())
         let cycle = Int32(reader.signed() &+ cycleBase)
-        return UsageKey(
+        return Fields(
             order: order, service: service, start: start, durationSeconds: duration, volumeBytes: volume,
             billedAmount: amount, billedQuantity: quantity, cycle: cycle, recordID: id, account: account)
     }
