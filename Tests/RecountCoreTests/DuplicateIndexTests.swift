@@ -392,7 +392,7 @@ import Testing
 
 extension DuplicateIndex {
     /// The stored key of a marked record, as the end of the audit reads it.
-    func withKey<T>(of order: UInt64, _ body: (UsageKey) -> T) -> T? {
+    func withKey<T>(of order: UInt64, _ body: (UsageKey.Fields<String>) -> T) -> T? {
         guard let mark = marks[order] else { return nil }
         return body(UsageKey.read(entry(mark), chunkOrder: order & ~RecordOrder.recordMask))
     }

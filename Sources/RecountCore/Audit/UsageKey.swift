@@ -8,18 +8,7 @@
 /// duration, volume (varints) · billed amount, billed quantity, cycle (from 2020-00) (varints).
 /// The encoding is canonical — equal values give equal bytes — so both keys compare, and hash,
 /// as plain byte ranges without decoding. About 40 bytes for a typical record.
-struct UsageKey {
-    var order: UInt64
-    var service: Service
-    var start: Int64
-    var durationSeconds: Int64
-    var volumeBytes: Int64
-    var billedAmount: Money
-    var billedQuantity: Int64
-    var cycle: Int32
-    var recordID: String
-    var account: String
-
+enum UsageKey {
     /// Offsets that shorten the commonest values' varints; any fixed offset keeps the encoding canonical.
     static let startEpoch: Int64 = 1_577_836_800  // 2020-01-01T00:00:00Z
     static let cycleBase: Int64 = 202_000
@@ -57,13 +46,9 @@ struct UsageKey {
         return (recordID, content, contentEnd, start.distance(to: cursor.next))
     }
 
-    /// The entry at `base`, whose chunk's order bits are `chunkOrder`.
-    static func read(_ base: UnsafeRawPointer, chunkOrder: UInt64) -> UsageKey {
-        let key = read(base, chunkOrder: chunkOrder, text: ByteReader.unpackedString)
-        return UsageKey(
-            order: key.order, service: key.service, start: key.start, durationSeconds: key.durationSeconds,
-            volumeBytes: key.volumeBytes, billedAmount: key.billedAmount, billedQuantity: key.billedQuantity,
-            cycle: key.cycle, recordID: key.recordID, account: key.account)
+    /// The entry at `base`, whose chunk's order bits are `chunkOrder`, with its texts as strings.
+    static func read(_ base: UnsafeRawPointer, chunkOrder: UInt64) -> Fields<String> {
+        read(base, chunkOrder: chunkOrder, text: ByteReader.unpackedString)
     }
 
     /// An entry's fields, its two texts as `Text` (`String`, or a finding's `FindingText`).
