@@ -86,3 +86,34 @@ import Testing
         #expect(error.description == "--out 'w' cannot take the output: it is a file; --out takes a folder")
     }
 }
+
+/// Finished outputs are synced to disk before and after they are renamed into place.
+@Suite struct DurableOutputTests {
+    /// A folder syncs; a missing one, or a file, is named with the system's reason.
+    @Test func foldersSyncAndFailuresNameThePath() throws {
+        let folder = TempFolder()
+        let file = folder.write("a.txt", "x\n")
+        try Durable.syncFolder(folder.path)
+        #expect(throws: OutputError.cannotPlace(path: folder.path + "/missing", reason: "No such file or directory")) {
+            try Durable.syncFolder(folder.path + "/missing")
+        }
+        #expect(throws: OutputError.cannotPlace(path: file, reason: "Not a directory")) {
+            try Durable.syncFolder(file)
+        }
+    }
+
+    /// A file's bytes sync before it closes; a device that cannot sync (`/dev/null`) is fine.
+    @Test func filesSyncAndDevicesThatCannotAreFine() throws {
+        let folder = TempFolder()
+        let sink = try FileSink(path: folder.path + "/r.csv")
+        try sink.write("a,b\n")
+        try sink.sync()
+        try sink.close()
+        try sink.sync()  // closed: nothing to do
+        #expect(try String(contentsOfFile: folder.path + "/r.csv", encoding: .utf8) == "a,b\n")
+        let null = try FileSink(path: "/dev/null")
+        try null.write("x")
+        try null.sync()
+        try null.close()
+    }
+}

@@ -76,10 +76,12 @@ public enum RateRun {
             }
             if let writeFailure { throw writeFailure }
             try gzip?.finish()
+            try sink.sync()
             try sink.close()
             guard rename(temporary, outputPath) == 0 else {
                 throw OutputError.cannotPlace(path: outputPath, reason: String(cString: strerror(errno)))
             }
+            try Durable.syncFolder(URL(fileURLWithPath: outputPath).deletingLastPathComponent().path)
             return report
         } catch {
             unlink(temporary)

@@ -114,6 +114,7 @@ public enum ReportWriter {
             }
             first += window
         }
+        try sink.sync()
         try sink.close()
     }
 
@@ -147,6 +148,7 @@ public enum ReportWriter {
         }
         let sink = try FileSink(path: path)
         try sink.write(out.written)
+        try sink.sync()
         try sink.close()
     }
 
@@ -162,15 +164,24 @@ public enum ReportWriter {
     }
 
     /// Moves the finished folder to `destination`, swapping it atomically with an existing one.
+    /// Every file in the temporary folder is on disk (`FileSink.sync`), and so is the folder's
+    /// list of them before the swap, and the parent's after it: a crash at any point leaves the
+    /// earlier report or the whole new one.
     static func place(_ temporary: String, at destination: String) throws(OutputError) {
+        try Durable.syncFolder(temporary)
+        let parent = URL(fileURLWithPath: destination).deletingLastPathComponent().path
         if FileManager.default.fileExists(atPath: destination) {
             guard renameat2(AT_FDCWD, temporary, AT_FDCWD, destination, UInt32(RENAME_EXCHANGE)) == 0 else {
                 throw .cannotPlace(path: destination, reason: String(cString: strerror(errno)))
             }
+            try Durable.syncFolder(parent)
             // The old report now sits at the temporary path.
             try? FileManager.default.removeItem(atPath: temporary)
-        } else if rename(temporary, destination) != 0 {
-            throw .cannotPlace(path: destination, reason: String(cString: strerror(errno)))
+        } else {
+            guard rename(temporary, destination) == 0 else {
+                throw .cannotPlace(path: destination, reason: String(cString: strerror(errno)))
+            }
+            try Durable.syncFolder(parent)
         }
     }
 }
@@ -179,6 +190,7 @@ extension FileSink {
     static func writeWhole(_ text: String, to path: String) throws(OutputError) {
         let sink = try FileSink(path: path)
         try sink.write(text)
+        try sink.sync()
         try sink.close()
     }
 }
