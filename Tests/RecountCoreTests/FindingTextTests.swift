@@ -126,4 +126,23 @@ import Testing
         #expect(String(decoding: rows.bytes, as: UTF8.self) == expected)
         #expect(findings == ReportOrder.sorted(findings, catalog))
     }
+
+    /// An empty account (the decoder allows one) reads back empty on both paths: the stream's
+    /// finding and the duplicate's, unpacked from an empty field of its index entry.
+    @Test func emptyAccountOnBothPaths() throws {
+        let folder = TempFolder()
+        let usage = folder.write(
+            "u.csv",
+            "record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,billed_amount,cycle\n"
+                + "X1,,S,voice,2026-10-05T10:00:00,60,0,8613800138000,60,9.99,\n"
+                + "X1,,S,voice,2026-10-05T11:00:00,60,0,8613800138000,60,9.99,\n")
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let result = try AuditRun.run(
+            AuditConfiguration(
+                catalog: catalog, files: [InputFile(kind: .usage, path: usage)],
+                pipeline: PipelineOptions(threads: 1, maxRejects: 0)))
+        let findings = Array(result.findings)
+        #expect(findings.map(\.rule) == [.duplicateCharge, .rateInflation])
+        #expect(findings.allSatisfy { $0.account.isEmpty && $0.recordID == "X1" })
+    }
 }

@@ -74,7 +74,8 @@ enum UsageKey {
         -> StoredFinding
     {
         let key = read(base, chunkOrder: chunkOrder) { field in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * field.bytes.count) { scratch in
+            // At least one byte: an empty account has an empty field, and the scratch needs an address.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, 2 * field.bytes.count)) { scratch in
                 let count = ByteReader.unpack(field, into: scratch.baseAddress!)
                 return buffer.text(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(scratch)[0..<count]))
             }
