@@ -14,7 +14,7 @@ import Testing
 
     @Test func layoutStaysSmall() {
         #expect(MemoryLayout<FindingText>.size == 16)
-        #expect(MemoryLayout<StoredFinding>.stride == 112)
+        #expect(MemoryLayout<StoredFinding>.stride == 104)
     }
 
     /// Every length from 0 to 40 at every starting offset (the inline loads read around the

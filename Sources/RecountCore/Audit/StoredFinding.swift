@@ -1,7 +1,9 @@
-/// A `Finding` as a `FindingBuffer` holds it until the reports are written: the same fields in
-/// the same 112 bytes, with record_id and account as `FindingText` — bytes the buffer owns,
-/// not `String`s — so nothing at the end of the run allocates, retains or releases per finding.
-/// Read in place, by pointer; `finding` is the public value, with texts of its own.
+/// A `Finding` as a `FindingBuffer` holds it until the reports are written: the same fields,
+/// with record_id and account as `FindingText` — bytes the buffer owns, not `String`s — so
+/// nothing at the end of the run allocates, retains or releases per finding, and the two
+/// optional quantities as plain integers with one byte saying which are there (an `Int64?` is
+/// 9 bytes, and the second one's padding made the finding 112 bytes, not 104). Read in place, by
+/// pointer; `finding` is the public value, with texts of its own.
 struct StoredFinding {
     var order: UInt64
     var billedAmount: Money
@@ -11,12 +13,14 @@ struct StoredFinding {
     var account: FindingText
     /// As `Finding`'s: the detail's text when `detailForm` is `.text`, empty otherwise.
     var detailText: String
-    var billedQuantity: Int64?
+    /// The quantities, each valid only where `quantities` has its bit (1: billed, 2: expected).
+    private var billed: Int64
+    private var expected: Int64
     var kind: RecordKind
     var rule: Rule
     var detailForm: DetailForm
+    private var quantities: UInt8
     var cycle: Int32
-    var expectedQuantity: Int64?
 
     /// The finding's texts already placed by the buffer that will hold it (`FindingBuffer.text`).
     @inline(__always)
@@ -35,13 +39,18 @@ struct StoredFinding {
         self.recordID = recordID
         self.account = account
         self.detailText = detailText
-        self.billedQuantity = billedQuantity
+        billed = billedQuantity ?? 0
+        expected = expectedQuantity ?? 0
         self.kind = kind
         self.rule = rule
         self.detailForm = detailForm
+        quantities = (billedQuantity == nil ? 0 : 1) | (expectedQuantity == nil ? 0 : 2)
         self.cycle = cycle
-        self.expectedQuantity = expectedQuantity
     }
+
+    /// Quantities are nil for charges.
+    var billedQuantity: Int64? { quantities & 1 != 0 ? billed : nil }
+    var expectedQuantity: Int64? { quantities & 2 != 0 ? expected : nil }
 
     /// The detail column's text.
     var detail: String {
