@@ -206,6 +206,48 @@ import Testing
             verdict("MUSIC", "10.00", at: "2026-03-09T23:59:59", account: "A3", provider: "SP1", service: "M1") == nil)
     }
 
+    // MARK: details
+
+    /// Every rule's detail, word for word (composed without interpolation, so each is checked
+    /// here against the text it must read): dates local, amounts exact with only the digits
+    /// needed, texts from the charge as given — long and multi-byte ones too.
+    @Test func everyDetailReadsAsWritten() {
+        let at = "2026-03-05T12:00:00"
+        let long = String(repeating: "PROVIDER-", count: 30)
+        let cases: [(ChargeJudge.Verdict?, String)] = [
+            (verdict("", "1.00", at: at), "no item code given"),
+            (verdict("NOPE", "3.00", at: at), "item NOPE is not filed"),
+            (verdict("OLD", "1.00", at: at), "item OLD is not in force on 2026-03-05"),
+            (verdict("MUSIC", "10.00", at: at, service: "M1"), "value-added item MUSIC charged with no provider"),
+            (verdict("CLIP", "5.00", at: at, provider: "SP9"), "provider SP9 is not in the licence registry"),
+            (verdict("CLIP", "5.00", at: at, provider: long), "provider \(long) is not in the licence registry"),
+            (verdict("CLIP", "5.00", at: at, provider: "供应商é"), "provider 供应商é is not in the licence registry"),
+            (verdict("CLIP", "5.00", at: at, provider: "SP2"), "provider SP2 has no value-added licence"),
+            (
+                verdict("MUSIC", "10.00", at: "2026-04-01T00:00:00", provider: "SP3", service: "M3"),
+                "provider SP3's licence is not valid on 2026-04-01"
+            ),
+            (
+                verdict("MUSIC", "10.00", at: at, account: "A9", provider: "SP1", service: "M1"),
+                "no order for provider SP1 service M1"
+            ),
+            (
+                verdict("MUSIC", "10.00", at: at, account: "A2", provider: "SP1", service: "M1"),
+                "no order for provider SP1 service M1 has a valid second confirmation by the charge"
+            ),
+            (
+                verdict("MUSIC", "10.00", at: "2026-03-10T00:00:00", account: "A3", provider: "SP1", service: "M1"),
+                "every confirmed order for provider SP1 service M1 was cancelled by the charge"
+            ),
+            (
+                verdict("MUSIC", "12.50", at: at, provider: "SP1", service: "M1"),
+                "charged 12.5 where item MUSIC is filed at 10"
+            ),
+            (verdict("CLIP", "5.000001", at: at), "charged 5.000001 where item CLIP is filed at 5"),
+        ]
+        for (verdict, detail) in cases { #expect(verdict?.detail == detail) }
+    }
+
     // MARK: precedence
 
     @Test func precedenceWhenSeveralRulesApply() throws {

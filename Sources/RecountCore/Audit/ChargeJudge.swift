@@ -26,9 +26,18 @@ struct ChargeJudge: Sendable {
             if charge.code.isEmpty {
                 detail = "no item code given"
             } else if catalog.hasItem(code: charge.code) {
-                detail = "item \(text(charge.code)) is not in force on \(CivilTime.formatDate(days: day))"
+                detail = Self.compose(charge.code.count) { text in
+                    text.add("item ")
+                    text.add(bytes: charge.code)
+                    text.add(" is not in force on ")
+                    text.addDate(days: day)
+                }
             } else {
-                detail = "item \(text(charge.code)) is not filed"
+                detail = Self.compose(charge.code.count) { text in
+                    text.add("item ")
+                    text.add(bytes: charge.code)
+                    text.add(" is not filed")
+                }
             }
             return unauthorized(.unfiledItem, billed, detail)
         }
@@ -36,21 +45,30 @@ struct ChargeJudge: Sendable {
         if item.requiresSubscription || !charge.provider.isEmpty {
             if charge.provider.isEmpty {
                 return unauthorized(
-                    .unlicensedProvider, billed, "value-added item \(item.code) charged with no provider")
+                    .unlicensedProvider, billed,
+                    Self.compose(item.code.utf8.count) { text in
+                        text.add("value-added item ")
+                        text.add(item.code)
+                        text.add(" charged with no provider")
+                    })
             }
             switch providers.licence(provider: charge.provider, localDay: day) {
             case .valid:
                 break
             case .notRegistered:
                 return unauthorized(
-                    .unlicensedProvider, billed, "provider \(text(charge.provider)) is not in the licence registry")
+                    .unlicensedProvider, billed, Self.provider(charge, " is not in the licence registry"))
             case .noLicence:
-                return unauthorized(
-                    .unlicensedProvider, billed, "provider \(text(charge.provider)) has no value-added licence")
+                return unauthorized(.unlicensedProvider, billed, Self.provider(charge, " has no value-added licence"))
             case .notInForce:
                 return unauthorized(
                     .unlicensedProvider, billed,
-                    "provider \(text(charge.provider))'s licence is not valid on \(CivilTime.formatDate(days: day))")
+                    Self.compose(charge.provider.count) { text in
+                        text.add("provider ")
+                        text.add(bytes: charge.provider)
+                        text.add("'s licence is not valid on ")
+                        text.addDate(days: day)
+                    })
             }
         }
         if item.requiresSubscription {
@@ -61,21 +79,28 @@ struct ChargeJudge: Sendable {
             case .valid:
                 break
             case .none:
-                return unauthorized(.noSubscription, billed, "no order for \(service(charge))")
+                return unauthorized(.noSubscription, billed, Self.service(charge, "no order for ", ""))
             case .unconfirmed:
                 return unauthorized(
                     .unconfirmedSubscription, billed,
-                    "no order for \(service(charge)) has a valid second confirmation by the charge")
+                    Self.service(charge, "no order for ", " has a valid second confirmation by the charge"))
             case .cancelled:
                 return unauthorized(
                     .chargedAfterCancellation, billed,
-                    "every confirmed order for \(service(charge)) was cancelled by the charge")
+                    Self.service(charge, "every confirmed order for ", " was cancelled by the charge"))
             }
         }
         if billed > item.amount {
             return Verdict(
                 rule: .itemOverpriced, expectedAmount: item.amount, overcharge: billed - item.amount,
-                detail: "charged \(amount(billed)) where item \(item.code) is filed at \(amount(item.amount))")
+                detail: Self.compose(item.code.utf8.count) { text in
+                    text.add("charged ")
+                    text.add(SummaryJSON.plain(billed))
+                    text.add(" where item ")
+                    text.add(item.code)
+                    text.add(" is filed at ")
+                    text.add(SummaryJSON.plain(item.amount))
+                })
         }
         return nil
     }
@@ -86,13 +111,34 @@ struct ChargeJudge: Sendable {
         Verdict(rule: rule, expectedAmount: .zero, overcharge: max(billed, .zero), detail: detail)
     }
 
-    private func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
-
-    private func service(_ charge: ChargeRecord) -> String {
-        "provider \(text(charge.provider)) service \(text(charge.serviceCode))"
+    /// A detail composed into one string (no interpolation: a set where most charges are findings
+    /// makes one per charge); `texts` is the byte count of the texts it takes from the charge or
+    /// the catalog, and the literals, amounts and dates fit in 192 more. Bytes from the charge
+    /// are read as UTF-8 with the whole text, as `String(decoding:as:)` reads them.
+    private static func compose(_ texts: Int, _ body: (inout TextComposer) -> Void) -> String {
+        TextComposer.compose(bound: texts + 192, body)
     }
 
-    /// Exact, with only the digits needed: rounding to the report precision could print two
-    /// different amounts as the same number.
-    private func amount(_ money: Money) -> String { SummaryJSON.plain(money) }
+    /// `provider P` then `rest`.
+    private static func provider(_ charge: ChargeRecord, _ rest: StaticString) -> String {
+        compose(charge.provider.count) { text in
+            text.add("provider ")
+            text.add(bytes: charge.provider)
+            text.add(rest)
+        }
+    }
+
+    /// `before`, `provider P service S`, then `after`. Amounts in details are exact, with only
+    /// the digits needed (`SummaryJSON.plain`): rounding to the report precision could print
+    /// two different amounts as the same number.
+    private static func service(_ charge: ChargeRecord, _ before: StaticString, _ after: StaticString) -> String {
+        compose(charge.provider.count + charge.serviceCode.count) { text in
+            text.add(before)
+            text.add("provider ")
+            text.add(bytes: charge.provider)
+            text.add(" service ")
+            text.add(bytes: charge.serviceCode)
+            text.add(after)
+        }
+    }
 }
