@@ -17,6 +17,15 @@ enum DetailForm: Sendable, Equatable {
         TextComposer.compose(bound: Self.bound) { compose(billed: billed, expected: expected, into: &$0) }
     }
 
+    /// Stops the program unless a finding can hold this form with `held` text and these
+    /// quantities: a composed detail needs both quantities and no text.
+    @inline(__always)
+    func requireHeld(_ held: String, billed: Int64?, expected: Int64?) {
+        precondition(
+            self == .text || (held.isEmpty && billed != nil && expected != nil),
+            "a composed detail needs both quantities and no text")
+    }
+
     /// The detail's text: `held` for `.text`, else composed.
     func text(held: String, billed: Int64, expected: Int64) -> String {
         self == .text ? held : text(billed: billed, expected: expected)

@@ -29,9 +29,7 @@ struct StoredFinding {
         expectedQuantity: Int64?, billedAmount: Money, expectedAmount: Money, overcharge: Money, detailText: String,
         detailForm: DetailForm, order: UInt64
     ) {
-        precondition(
-            detailForm == .text || (detailText.isEmpty && billedQuantity != nil && expectedQuantity != nil),
-            "a composed detail needs both quantities and no text")
+        detailForm.requireHeld(detailText, billed: billedQuantity, expected: expectedQuantity)
         self.order = order
         self.billedAmount = billedAmount
         self.expectedAmount = expectedAmount
