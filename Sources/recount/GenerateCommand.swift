@@ -61,6 +61,13 @@ struct GenerateCommand: ParsableCommand {
             "Text every record_id and item_id starts with, e.g. CDR-2026-10- (real ids often share one; default none).")
     var idPrefix = ""
 
+    @Option(
+        name: .customLong("id-format"),
+        help:
+            "How ids go on after the prefix: numbered (U0000000042, the default) or uuid (lowercase 8-4-4-4-12 hex, as FreeSWITCH writes them)."
+    )
+    var idFormat = RecordIDFormat.numbered.rawValue
+
     /// The rate as parts per million, parsed from its decimal text (never through a float).
     static func partsPerMillion(_ text: String) -> Int64? {
         guard let micros = FieldDecoder.withBytes(text, { FieldDecoder.money($0) }), micros.micros >= 0 else {
@@ -79,6 +86,9 @@ struct GenerateCommand: ParsableCommand {
         }
         guard GzipEngine(rawValue: gzipEngine) != nil else { throw ValidationError("--gzip must be isal or zlib") }
         guard Self.parseCycle(cycle) != nil else { throw ValidationError("--cycle must be YYYY-MM") }
+        guard RecordIDFormat(rawValue: idFormat) != nil else {
+            throw ValidationError("--id-format must be numbered or uuid")
+        }
     }
 
     func options() -> GeneratorOptions {
@@ -92,6 +102,7 @@ struct GenerateCommand: ParsableCommand {
         options.plain = plain
         options.force = force
         options.idPrefix = idPrefix
+        options.idFormat = RecordIDFormat(rawValue: idFormat) ?? .numbered
         options.gzipEngine = GzipEngine(rawValue: gzipEngine) ?? .standard
         options.cycle = Self.parseCycle(cycle) ?? 202_610
         if let threads { options.threads = threads }

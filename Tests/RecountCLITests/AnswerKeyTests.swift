@@ -46,9 +46,12 @@ import Testing
         }
     }
 
-    /// Seed 2026 with record ids that share a long prefix, as real ids do (`--id-prefix`).
-    @Test(arguments: [(UInt64(1), ""), (42, ""), (2026, "CDR-2026-10-SW07-")])
-    func auditFindsExactlyTheAnswerKey(seed: UInt64, idPrefix: String) throws {
+    /// Seed 2026 with record ids that share a long prefix, as real ids do (`--id-prefix`); seed 7
+    /// with UUID ids (`--id-format uuid`).
+    @Test(arguments: [
+        (UInt64(1), "", "numbered"), (42, "", "numbered"), (2026, "CDR-2026-10-SW07-", "numbered"), (7, "", "uuid"),
+    ])
+    func auditFindsExactlyTheAnswerKey(seed: UInt64, idPrefix: String, idFormat: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: swift build")
         // Generated with a relative --out, audited from another folder: README.txt's command
         // names the set by absolute paths, so it runs as written from anywhere.
@@ -58,7 +61,7 @@ import Testing
             [
                 "generate", "--out", "set", "--usage-rows", "200000", "--accounts", "5000", "--charges", "20000",
                 "--files", "3", "--seed", String(seed), "--error-rate", "0.01",
-            ] + (idPrefix.isEmpty ? [] : ["--id-prefix", idPrefix]), in: base)
+            ] + (idPrefix.isEmpty ? [] : ["--id-prefix", idPrefix]) + ["--id-format", idFormat], in: base)
         try #require(generated.status == 0, "generate failed: \(generated.stderr)")
 
         // The exact command README.txt gives, run from the set's own folder.
@@ -81,9 +84,13 @@ import Testing
         // Every rule is planted, so the comparison covers every rule.
         let rules = Set(expected.map { $0.split(separator: ",")[2] })
         #expect(rules.count == 12)
-        #expect(
-            expected.allSatisfy {
-                $0.split(separator: ",")[1].hasPrefix(idPrefix + ($0.hasPrefix("usage") ? "U" : "C"))
-            })
+        if idFormat == "uuid" {
+            #expect(expected.allSatisfy { $0.split(separator: ",")[1].utf8.count == 36 })
+        } else {
+            #expect(
+                expected.allSatisfy {
+                    $0.split(separator: ",")[1].hasPrefix(idPrefix + ($0.hasPrefix("usage") ? "U" : "C"))
+                })
+        }
     }
 }

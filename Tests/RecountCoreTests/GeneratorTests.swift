@@ -269,6 +269,72 @@ import Testing
         #expect(key.count > 1 && key.dropFirst().allSatisfy { $0.split(separator: ",")[1].hasPrefix("CDR-2026-10-") })
     }
 
+    /// `--id-format uuid` writes each id as a version-4-shaped UUID that is a one-to-one function
+    /// of the numbered id: the data files line up row by row with the numbered set's, every id
+    /// swapped for its UUID and nothing else changed; the answer key holds the same rows, sorted
+    /// by the new ids' text.
+    @Test func uuidIDsChangeNothingButTheIDs() throws {
+        let numberedFolder = Support.temporaryFolder("numbered")
+        try Support.generate(Support.options(numberedFolder))
+        let uuidFolder = Support.temporaryFolder("uuid")
+        var options = Support.options(uuidFolder)
+        options.idFormat = .uuid
+        try Support.generate(options)
+        let uuids = RecordID(format: .uuid)
+        func uuid(of numbered: Substring) -> String {
+            uuids.text(numbered.first == "U" ? .usage : .charge, Int64(numbered.dropFirst())!)
+        }
+        for kind in ["usage", "charges"] {
+            for name in Support.files(in: numberedFolder + "/" + kind) {
+                let numbered = try String(contentsOfFile: numberedFolder + "/\(kind)/" + name, encoding: .utf8)
+                    .split(separator: "\n")
+                let swapped = try String(contentsOfFile: uuidFolder + "/\(kind)/" + name, encoding: .utf8)
+                    .split(separator: "\n")
+                #expect(swapped.count == numbered.count && swapped.first == numbered.first, "\(name)")
+                for (row, expected) in zip(swapped.dropFirst(), numbered.dropFirst()) {
+                    let id = expected.prefix { $0 != "," }
+                    #expect(row == uuid(of: id) + expected.dropFirst(id.count), "\(name)")
+                }
+            }
+        }
+        let numberedKey = try String(contentsOfFile: numberedFolder + "/answer-key.csv", encoding: .utf8)
+            .split(separator: "\n")
+        let uuidKey = try String(contentsOfFile: uuidFolder + "/answer-key.csv", encoding: .utf8).split(separator: "\n")
+        let mapped = numberedKey.dropFirst().map { row -> String in
+            let fields = row.split(separator: ",", omittingEmptySubsequences: false)
+            return ([String(fields[0]), uuid(of: fields[1])] + fields.dropFirst(2).map(String.init)).joined(
+                separator: ",")
+        }
+        #expect(uuidKey.first == numberedKey.first && uuidKey.count > 1)
+        // Sorted by kind, then the id's text (then rule, as before).
+        let ordered = uuidKey.dropFirst().map { row in row.split(separator: ",").prefix(2).joined(separator: ",") }
+        #expect(
+            zip(ordered, ordered.dropFirst()).allSatisfy { !Array($1.utf8).lexicographicallyPrecedes(Array($0.utf8)) })
+        #expect(Set(uuidKey.dropFirst().map(String.init)) == Set(mapped))
+    }
+
+    /// UUID ids: the version-4 shape, one per (kind, number) — no two alike over 200,000 — and
+    /// the sort key orders as the texts do.
+    @Test func uuidIDsAreUniqueAndSortAsTheirText() throws {
+        let ids = RecordID(format: .uuid)
+        let shape = try Regex("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+        var seen = Set<String>()
+        var keyed: [(key: (UInt64, UInt64), text: String)] = []
+        for kind in [RecordKind.usage, .charge] {
+            for number in Int64(0)..<100_000 {
+                let text = ids.text(kind, number)
+                #expect(seen.insert(kind.rawValue + text).inserted)
+                if number < 5 || number % 997 == 0 {
+                    #expect(text.wholeMatch(of: shape) != nil, "\(text)")
+                    if kind == .usage { keyed.append((ids.sortKey(kind, number), text)) }
+                }
+            }
+        }
+        let byKey = keyed.sorted { $0.key < $1.key }.map(\.text)
+        #expect(byKey == keyed.map(\.text).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        #expect(RecordID(prefix: "CDR-", format: .uuid).text(.usage, 42) == "CDR-" + ids.text(.usage, 42))
+    }
+
     @Test func refusesANonEmptyFolderWithoutForce() throws {
         let folder = Support.temporaryFolder("twice")
         try Support.generate(Support.options(folder))

@@ -6,7 +6,10 @@
 public struct AnswerKey: Sendable {
     public private(set) var entries: [AnswerEntry]
 
-    public init(entries: [AnswerEntry]) {
+    public init(entries: [AnswerEntry]) { self.init(entries: entries, ids: RecordID()) }
+
+    /// Sorted by the texts `ids` writes for the record numbers.
+    init(entries: [AnswerEntry], ids: RecordID) {
         // Sorted on integer keys that order exactly as (kind text, record number, rule code text,
         // overcharge): comparing the texts themselves was most of the serial tail of a 10M-row run.
         let kindRank = Dictionary(
@@ -14,11 +17,12 @@ public struct AnswerKey: Sendable {
         )
         let ruleRank = Dictionary(uniqueKeysWithValues: PlantedRule.allCases.sorted().enumerated().map { ($1, $0) })
         var keyed = entries.map { entry in
-            (kind: kindRank[entry.kind]!, number: entry.recordNumber, rule: ruleRank[entry.rule]!, entry: entry)
+            let id = ids.sortKey(entry.kind, entry.recordNumber)
+            return (kind: kindRank[entry.kind]!, id: id.0, idLow: id.1, rule: ruleRank[entry.rule]!, entry: entry)
         }
         keyed.sort {
-            ($0.kind, $0.number, $0.rule, $0.entry.overcharge.micros)
-                < ($1.kind, $1.number, $1.rule, $1.entry.overcharge.micros)
+            ($0.kind, $0.id, $0.idLow, $0.rule, $0.entry.overcharge.micros)
+                < ($1.kind, $1.id, $1.idLow, $1.rule, $1.entry.overcharge.micros)
         }
         self.entries = keyed.map(\.entry)
     }

@@ -22,6 +22,8 @@ public struct GeneratorOptions: Sendable {
     public var force = false
     /// Text every usage record_id and charge item_id starts with (empty: none).
     public var idPrefix = ""
+    /// How the ids go on after the prefix.
+    public var idFormat = RecordIDFormat.numbered
 
     public init(outputFolder: String) { self.outputFolder = outputFolder }
 
@@ -112,7 +114,7 @@ public enum DataSetGenerator {
         try writeText(template.ratesCSV(), to: folder + "/rates.csv")
         let newRater = try makeRating(yaml, catalogPath)
 
-        let ids = RecordID(prefix: options.idPrefix)
+        let ids = RecordID(prefix: options.idPrefix, format: options.idFormat)
         let usage = UsageGenerator(
             seed: options.seed, rows: options.usageRows, accounts: options.accounts, files: options.files,
             ratePPM: options.errorRatePPM, catalog: template, ids: ids)
@@ -185,7 +187,7 @@ public enum DataSetGenerator {
             case .failure(let error): throw error
             }
         }
-        let answerKey = AnswerKey(entries: entries)
+        let answerKey = AnswerKey(entries: entries, ids: ids)
 
         try wrap { () throws(OutputError) in
             let providers = CSVRowWriter(output: try DataFileWriter(path: folder + "/providers.csv", compressed: false))

@@ -46,16 +46,24 @@ public struct AnswerEntry: Sendable, Equatable {
 }
 
 /// Record ids: an optional prefix the whole set shares (`--id-prefix`: real ids often start
-/// alike, with a date or a switch name), a letter and ten digits, fixed width so that byte
-/// order equals numeric order.
+/// alike, with a date or a switch name), then either a letter and ten digits (`numbered`) or a
+/// version-4-shaped UUID in lowercase hex (`uuid`, as FreeSWITCH and many billing systems
+/// write ids), fixed width either way. Each is a one-to-one function of (kind, record number),
+/// so planted duplicates share an id and no two other records do.
 struct RecordID: Sendable {
+    typealias Format = RecordIDFormat
+
     static let digits = 10
     /// Bytes the prefix may have.
     static let maxPrefixBytes = 32
 
     let prefix: [UInt8]
+    let format: Format
 
-    init(prefix: String = "") { self.prefix = Array(prefix.utf8) }
+    init(prefix: String = "", format: Format = .numbered) {
+        self.prefix = Array(prefix.utf8)
+        self.format = format
+    }
 
     /// Whether `prefix` can start every id: printable ASCII but `,` and `"` (so ids need no CSV
     /// quoting and stay plain text for every tool), at most `maxPrefixBytes`.
@@ -66,13 +74,86 @@ struct RecordID: Sendable {
 
     func write(_ kind: RecordKind, _ number: Int64, to writer: CSVRowWriter) {
         if !prefix.isEmpty { writer.bytes(prefix) }
-        writer.byte(kind == .usage ? UInt8(ascii: "U") : UInt8(ascii: "C"))
-        writer.padded(number, width: Self.digits)
+        switch format {
+        case .numbered:
+            writer.byte(kind == .usage ? UInt8(ascii: "U") : UInt8(ascii: "C"))
+            writer.padded(number, width: Self.digits)
+        case .uuid:
+            Self.withUUIDText(Self.uuid(kind, number)) { writer.bytes($0) }
+        }
     }
 
     func text(_ kind: RecordKind, _ number: Int64) -> String {
-        let digitsText = String(number)
-        return String(decoding: prefix, as: UTF8.self) + (kind == .usage ? "U" : "C")
-            + String(repeating: "0", count: max(0, Self.digits - digitsText.count)) + digitsText
+        switch format {
+        case .numbered:
+            let digitsText = String(number)
+            return String(decoding: prefix, as: UTF8.self) + (kind == .usage ? "U" : "C")
+                + String(repeating: "0", count: max(0, Self.digits - digitsText.count)) + digitsText
+        case .uuid:
+            return String(decoding: prefix, as: UTF8.self)
+                + Self.withUUIDText(Self.uuid(kind, number)) { String(decoding: $0, as: UTF8.self) }
+        }
     }
+
+    /// Integers whose order is the order of the ids' texts among one kind's ids: fixed width
+    /// after a shared prefix, so the number itself, or the UUID's two halves (lowercase hex
+    /// digits sort as their values).
+    func sortKey(_ kind: RecordKind, _ number: Int64) -> (UInt64, UInt64) {
+        switch format {
+        case .numbered: return (UInt64(number), 0)
+        case .uuid: return Self.uuid(kind, number)
+        }
+    }
+
+    /// The UUID's 128 bits as (first half, second half). `a`, a bijective mix of the number, is
+    /// kept whole — 60 of its bits in the first half around the version nibble (4), its other 4
+    /// in the second half after the variant bits (10) — so different numbers never share a UUID;
+    /// the other 58 bits are a mix of `a`.
+    static func uuid(_ kind: RecordKind, _ number: Int64) -> (UInt64, UInt64) {
+        let a = mix(UInt64(bitPattern: number) ^ (kind == .usage ? 0x5DEE_CE66_D1CE_4E5B : 0x2545_F491_4F6C_DD1D))
+        let high = (a & ~0xF000) | 0x4000
+        let low = 1 << 63 | ((a >> 12) & 0xF) << 58 | (mix(a ^ 0x9E37_79B9_7F4A_7C15) & ((1 << 58) - 1))
+        return (high, low)
+    }
+
+    /// SplitMix64's finalizer: a bijection of 64-bit integers (xor-shifts and odd multipliers).
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` of the two halves, lowercase: a byte's two hex
+    /// digits at a time from a table (a digit at a time was a quarter of the generator's time).
+    static func withUUIDText<Result>(_ uuid: (UInt64, UInt64), _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(byteCount: 36, alignment: 2) { text in
+            let out = text.baseAddress!
+            // Where each of the 16 bytes' two digits go: dashes after 4, 6, 8 and 10 bytes.
+            var at = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: at, as: UInt8.self)
+                    at += 1
+                }
+                let half = index < 8 ? uuid.0 : uuid.1
+                let byte = Int((half >> UInt64(56 - 8 * (index % 8))) & 0xFF)
+                out.storeBytes(of: hexPairs[byte], toByteOffset: at, as: UInt16.self)
+                at += 2
+            }
+            return body(UnsafeRawBufferPointer(text))
+        }
+    }
+
+    /// A byte's two lowercase hex digits as they lie in memory (first digit in the low byte).
+    private static let hexPairs: [UInt16] = (0..<256).map { byte in
+        let digits = Array("0123456789abcdef".utf8)
+        return UInt16(digits[byte >> 4]) | UInt16(digits[byte & 0xF]) << 8
+    }
+}
+
+/// How generated record_ids and item_ids are written after their prefix (`--id-format`):
+/// `numbered` (`U0000000042`) or `uuid` (`3f2b…-…`, a version-4-shaped UUID).
+public enum RecordIDFormat: String, Sendable, CaseIterable {
+    case numbered, uuid
 }
