@@ -15,7 +15,7 @@ import Testing
         bytes.withUnsafeBytes { raw in
             var reader = ByteReader(raw.baseAddress!)
             let field = reader.packedText()
-            let text = [UInt8](unsafeUninitializedCapacity: 2 * field.bytes.count) {
+            let text = [UInt8](unsafeUninitializedCapacity: field.textBound) {
                 $1 = ByteReader.unpack(field, into: $0.baseAddress!)
             }
             return (text, reader.offset)
@@ -25,6 +25,10 @@ import Testing
     @Test(arguments: [
         "", "0", "7", "00", "U0000000000", "A0000000", "12345", "a1b2c3", "R-2026-11-29-000042", "99x",
         String(repeating: "9", count: 200), String(repeating: "ab", count: 100), "é1234", "1234é",
+        "d271200d-fa32-4b18-a330-b89213b5d815", "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff", "D271200D-FA32-4B18-A330-B89213B5D815",
+        "d271200d-fa32-4b18-a330-b89213b5d81g", "d271200dfa32-4b18-a330-b89213b5d815-",
+        "d271200d-fa32-4b18-a330-b89213b5d81", "d271200d-fa32-4b18-a330-b89213b5d8155",
     ])
     func roundTrips(text: String) {
         let bytes = Self.encode(Array(text.utf8))
@@ -37,6 +41,48 @@ import Testing
             return ByteReader.unpackedString(reader.packedText())
         }
         #expect(Array(string.utf8) == Array(text.utf8))
+    }
+
+    /// A canonical lowercase UUID takes 17 bytes (a 0, then its 16); anything else — uppercase,
+    /// a dash moved, one character off, one short or long — is packed as other text. Distinct
+    /// texts never share an encoding, so keys compared as bytes stay exact.
+    @Test func uuidsTakeSeventeenBytesAndStayCanonical() {
+        let uuid = "d271200d-fa32-4b18-a330-b89213b5d815"
+        let encoded = Self.encode(Array(uuid.utf8))
+        #expect(encoded.count == 17 && encoded[0] == 0)
+        #expect(
+            encoded[1...] == [
+                0xD2, 0x71, 0x20, 0x0D, 0xFA, 0x32, 0x4B, 0x18, 0xA3, 0x30, 0xB8, 0x92, 0x13, 0xB5, 0xD8, 0x15,
+            ])
+        var texts: Set<[UInt8]> = [Array(uuid.utf8), Array(uuid.uppercased().utf8), []]
+        var random = SeededRandom(seed: 11)
+        let alphabet = Array("0123456789abcdefABCDEFg-".utf8)
+        for _ in 0..<3_000 {
+            var text = Array(uuid.utf8)
+            // One to three changes: a character swapped for another of the alphabet, or one dropped or added.
+            for _ in 0..<(1 + random.next() % 3) {
+                let position = Int(random.next() % UInt64(text.count))
+                switch random.next() % 4 {
+                case 0: text.remove(at: position)
+                case 1: text.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
+                default: text[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                }
+            }
+            texts.insert(text)
+        }
+        var seen: [[UInt8]: [UInt8]] = [:]
+        for text in texts {
+            let encoded = Self.encode(text)
+            #expect(Self.decode(encoded).text == text)
+            #expect(Self.decode(encoded).length == encoded.count)
+            let isCanonical =
+                text.count == 36
+                && String(decoding: text, as: UTF8.self).wholeMatch(
+                    of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil
+            #expect((encoded.first == 0) == isCanonical, "\(String(decoding: text, as: UTF8.self))")
+            if let other = seen[encoded] { #expect(other == text) }
+            seen[encoded] = text
+        }
     }
 
     /// Destinations: a digit count, then two digits a byte (a lone last one under 0xF), for every

@@ -188,12 +188,21 @@ struct ByteCursor {
     /// Text with each pair of adjacent ASCII digits packed into one byte (0x80 + the pair's
     /// value), after a varint of `encoded length << 1 | 1`. Identifiers such as `U0000001234` take
     /// about half their bytes. Text with a byte ≥ 0x80 (where a pair byte would be ambiguous) is
-    /// stored as it is, flag 0. Canonical — equal texts give equal bytes, and the encoding decodes
-    /// back to exactly one text — so keys still compare as plain byte ranges.
+    /// stored as it is, flag 0. A canonical lowercase UUID (`UUIDText`) is a 0 byte — a prefix
+    /// neither form writes (a text stored as it is has a byte, so a length) — and its 16 bytes:
+    /// 17 bytes, not 37. Canonical — equal texts give equal bytes, and the encoding decodes back
+    /// to exactly one text — so keys still compare as plain byte ranges.
     @inline(__always)
     mutating func packedText(_ field: UnsafeRawBufferPointer) {
         let start = next
         let count = field.count
+        if count == UUIDText.length, let uuid = UUIDText.parse(field.baseAddress!) {
+            start.storeBytes(of: 0 as UInt8, as: UInt8.self)
+            (start + 1).storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
+            (start + 9).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
+            next = start + 17
+            return
+        }
         // Encode after a one-byte prefix (the usual case: fewer than 64 encoded bytes).
         var out = start + 1
         if let source = field.baseAddress {
@@ -325,30 +334,52 @@ struct ByteReader {
         return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
     }
 
-    /// Skips a `packedText` field; returns its encoded bytes (prefix excluded) and whether packed.
+    /// Skips a `packedText` field; returns its encoded bytes (prefix excluded) and their form.
     @inline(__always)
-    mutating func packedText() -> (bytes: UnsafeRawBufferPointer, packed: Bool) {
+    mutating func packedText() -> PackedField {
         let prefix = varint()
+        if prefix == 0 {
+            defer { offset += 16 }
+            return PackedField(bytes: UnsafeRawBufferPointer(start: base + offset, count: 16), form: .uuid)
+        }
         let count = Int(prefix >> 1)
         defer { offset += count }
-        return (UnsafeRawBufferPointer(start: base + offset, count: count), prefix & 1 == 1)
+        return PackedField(
+            bytes: UnsafeRawBufferPointer(start: base + offset, count: count),
+            form: prefix & 1 == 1 ? .digitPairs : .asIs)
+    }
+
+    /// A `packedText` field as read: its encoded bytes and how they encode the text.
+    struct PackedField {
+        enum Form { case asIs, digitPairs, uuid }
+        var bytes: UnsafeRawBufferPointer
+        var form: Form
+
+        /// Bytes the text takes at most.
+        var textBound: Int { form == .uuid ? UUIDText.length : 2 * bytes.count }
     }
 
     /// The text a `packedText` field holds.
     /// The text of a `packedText` field as a string, unpacked straight into it (no array first:
     /// a string of up to 15 bytes is stored inline, so most identifiers allocate nothing).
-    static func unpackedString(_ field: (bytes: UnsafeRawBufferPointer, packed: Bool)) -> String {
-        guard field.packed else { return String(decoding: field.bytes, as: UTF8.self) }
+    static func unpackedString(_ field: PackedField) -> String {
+        guard field.form != .asIs else { return String(decoding: field.bytes, as: UTF8.self) }
         // Packed text is ASCII (a byte ≥ 0x80 is stored unpacked), so it is valid UTF-8 as written.
-        return String(unsafeUninitializedCapacity: 2 * field.bytes.count) { unpack(field, into: $0.baseAddress!) }
+        return String(unsafeUninitializedCapacity: field.textBound) { unpack(field, into: $0.baseAddress!) }
     }
 
-    /// Writes the text of a `packedText` field at `out`, which has room for twice the field's
+    /// Writes the text of a `packedText` field at `out`, which has room for `field.textBound`
     /// bytes; returns the text's length.
-    static func unpack(_ field: (bytes: UnsafeRawBufferPointer, packed: Bool), into out: UnsafeMutablePointer<UInt8>)
-        -> Int
-    {
-        guard field.packed else {
+    static func unpack(_ field: PackedField, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        if field.form == .uuid {
+            let uuid = (
+                UInt64(bigEndian: field.bytes.loadUnaligned(as: UInt64.self)),
+                UInt64(bigEndian: field.bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            )
+            UUIDText.write(uuid, to: UnsafeMutableRawPointer(out))
+            return UUIDText.length
+        }
+        guard field.form == .digitPairs else {
             if let source = field.bytes.baseAddress {
                 out.initialize(from: source.assumingMemoryBound(to: UInt8.self), count: field.bytes.count)
             }

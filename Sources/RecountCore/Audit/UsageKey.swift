@@ -75,7 +75,7 @@ enum UsageKey {
     {
         let key = read(base, chunkOrder: chunkOrder) { field in
             // At least one byte: an empty account has an empty field, and the scratch needs an address.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, 2 * field.bytes.count)) { scratch in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, field.textBound)) { scratch in
                 let count = ByteReader.unpack(field, into: scratch.baseAddress!)
                 return buffer.text(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(scratch)[0..<count]))
             }
@@ -94,7 +94,7 @@ enum UsageKey {
     @inline(__always)
     private static func read<Text>(
         _ base: UnsafeRawPointer, chunkOrder: UInt64,
-        text: ((bytes: UnsafeRawBufferPointer, packed: Bool)) -> Text
+        text: (ByteReader.PackedField) -> Text
     ) -> Fields<Text> {
         var reader = ByteReader(base)
         let order = chunkOrder | reader.varint()

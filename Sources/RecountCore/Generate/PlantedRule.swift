@@ -124,31 +124,12 @@ struct RecordID: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` of the two halves, lowercase: a byte's two hex
-    /// digits at a time from a table (a digit at a time was a quarter of the generator's time).
+    /// The canonical text of the UUID (`UUIDText`).
     static func withUUIDText<Result>(_ uuid: (UInt64, UInt64), _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        withUnsafeTemporaryAllocation(byteCount: 36, alignment: 2) { text in
-            let out = text.baseAddress!
-            // Where each of the 16 bytes' two digits go: dashes after 4, 6, 8 and 10 bytes.
-            var at = 0
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: at, as: UInt8.self)
-                    at += 1
-                }
-                let half = index < 8 ? uuid.0 : uuid.1
-                let byte = Int((half >> UInt64(56 - 8 * (index % 8))) & 0xFF)
-                out.storeBytes(of: hexPairs[byte], toByteOffset: at, as: UInt16.self)
-                at += 2
-            }
+        withUnsafeTemporaryAllocation(byteCount: UUIDText.length, alignment: 2) { text in
+            UUIDText.write(uuid, to: text.baseAddress!)
             return body(UnsafeRawBufferPointer(text))
         }
-    }
-
-    /// A byte's two lowercase hex digits as they lie in memory (first digit in the low byte).
-    private static let hexPairs: [UInt16] = (0..<256).map { byte in
-        let digits = Array("0123456789abcdef".utf8)
-        return UInt16(digits[byte >> 4]) | UInt16(digits[byte & 0xF]) << 8
     }
 }
 
