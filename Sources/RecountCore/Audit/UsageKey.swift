@@ -3,7 +3,7 @@
 ///
 /// Layout: record index in its chunk (varint; the chunk is the batch's, kept once per batch by
 /// `UsageKeyBatch` and `EntryArena`) · record_id (`packedText`: digit pairs one
-/// byte each) · **content key**: account (`packedText`), destination (digit count + two digits a
+/// byte each, a lowercase UUID as its 16 bytes) · **content key**: account (`packedText`), destination (digit count + two digits a
 /// byte — decoders accept digits only), service (1 byte), start (seconds from 2020-01-01),
 /// duration, volume (varints) · billed amount, billed quantity, cycle (from 2020-00) (varints).
 /// The encoding is canonical — equal values give equal bytes — so both keys compare, and hash,
