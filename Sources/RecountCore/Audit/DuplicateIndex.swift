@@ -271,11 +271,19 @@ final class BlockSlabs: @unchecked Sendable {
     }
 }
 
-/// Byte-range equality through `memcmp`.
+/// Byte-range equality and order through `memcmp`.
 enum Bytes {
     @inline(__always)
     static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
+    /// Byte order (a range that is a prefix of the other comes first).
+    @inline(__always)
+    static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let common = min(a.count, b.count)
+        let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+        return order != 0 ? order < 0 : a.count < b.count
     }
 }
 

@@ -57,9 +57,7 @@ struct FindingText {
     /// The text's bytes (inline ones from a copy of the value on the stack).
     @inline(__always)
     func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        if !isInline {
-            return try body(UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: UInt(low)), count: count))
-        }
+        if let outside { return try body(outside) }
         let count = self.count
         return try withUnsafeBytes(of: self) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     }

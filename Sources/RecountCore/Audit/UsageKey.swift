@@ -2,10 +2,11 @@
 /// both duplicate keys and what a `duplicate-charge` finding needs.
 ///
 /// Layout: record index in its chunk (varint; the chunk is the batch's, kept once per batch by
-/// `UsageKeyBatch` and `EntryArena`) · record_id (`packedText`: digit pairs one
-/// byte each, a lowercase UUID as its 16 bytes) · **content key**: account (`packedText`), destination (digit count + two digits a
-/// byte — decoders accept digits only), service (1 byte), start (seconds from 2020-01-01),
-/// duration, volume (varints) · billed amount, billed quantity, cycle (from 2020-00) (varints).
+/// `UsageKeyBatch` and `EntryArena`) · record_id (`packedText`: digit pairs one byte each, a
+/// lowercase UUID as its 16 bytes) · **content key**: account (`packedText`), destination
+/// (digit count + two digits a byte — decoders accept digits only), service (1 byte), start
+/// (seconds from 2020-01-01), duration, volume (varints) · billed amount, billed quantity, cycle
+/// (from 2020-00) (varints).
 /// The encoding is canonical — equal values give equal bytes — so both keys compare, and hash,
 /// as plain byte ranges without decoding. About 40 bytes for a typical record.
 enum UsageKey {

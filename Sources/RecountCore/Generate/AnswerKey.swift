@@ -10,8 +10,9 @@ public struct AnswerKey: Sendable {
 
     /// Sorted by the texts `ids` writes for the record numbers.
     init(entries: [AnswerEntry], ids: RecordID) {
-        // Sorted on integer keys that order exactly as (kind text, record number, rule code text,
-        // overcharge): comparing the texts themselves was most of the serial tail of a 10M-row run.
+        // Sorted on integer keys that order exactly as (kind text, record_id text — `RecordID.sortKey`
+        // —, rule code text, overcharge): comparing the texts themselves was most of the serial
+        // tail of a 10M-row run.
         let kindRank = Dictionary(
             uniqueKeysWithValues: RecordKind.allCases.sorted { $0.rawValue < $1.rawValue }.enumerated().map { ($1, $0) }
         )

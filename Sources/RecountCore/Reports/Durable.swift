@@ -10,10 +10,18 @@ enum Durable {
         let folder = open(path.isEmpty ? "." : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard folder >= 0 else { throw .cannotPlace(path: path, reason: String(cString: strerror(errno))) }
         defer { close(folder) }
-        while fsync(folder) != 0 {
+        if let failure = sync(folder) { throw .cannotPlace(path: path, reason: String(cString: strerror(failure))) }
+    }
+
+    /// `fsync` of an open file or folder, retried when interrupted; nil when done, or when what
+    /// it names cannot be synced (`EINVAL`: a pipe, `/dev/null`, some network and virtual file
+    /// systems; `EROFS`), else the `errno`.
+    static func sync(_ descriptor: Int32) -> Int32? {
+        while fsync(descriptor) != 0 {
             if errno == EINTR { continue }
-            if errno == EINVAL || errno == EROFS { return }
-            throw .cannotPlace(path: path, reason: String(cString: strerror(errno)))
+            if errno == EINVAL || errno == EROFS { return nil }
+            return errno
         }
+        return nil
     }
 }

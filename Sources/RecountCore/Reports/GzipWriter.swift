@@ -195,12 +195,8 @@ public final class FileSink {
     /// empty (ext4 allocates their blocks later) with the old report already gone. Files that
     /// cannot be synced (a pipe, `/dev/null`) are fine as they are.
     public func sync() throws(OutputError) {
-        guard descriptor >= 0 else { return }
-        while fsync(descriptor) != 0 {
-            if errno == EINTR { continue }
-            if errno == EINVAL || errno == EROFS { return }
-            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
+        guard descriptor >= 0, let failure = Durable.sync(descriptor) else { return }
+        throw .cannotWrite(path: path, reason: String(cString: strerror(failure)))
     }
 
     /// Closes; errors from `close` (e.g. a full disk on NFS) are reported. Bytes reach the disk

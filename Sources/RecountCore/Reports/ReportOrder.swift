@@ -461,23 +461,15 @@ public enum ReportOrder {
     /// Byte order of two texts.
     @inline(__always)
     static func precedes(_ a: FindingText, _ b: FindingText) -> Bool {
-        a.withBytes { x in
-            b.withBytes { y in
-                let common = min(x.count, y.count)
-                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return order != 0 ? order < 0 : x.count < y.count
-            }
-        }
+        a.withBytes { x in b.withBytes { y in Bytes.precedes(x, y) } }
     }
 
     /// Byte order of two strings' UTF-8 (memcmp on native strings).
     @inline(__always)
     static func precedes(_ a: String, _ b: String) -> Bool {
         let fast = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
-                let common = min(x.count, y.count)
-                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return order != 0 ? order < 0 : x.count < y.count
+            b.utf8.withContiguousStorageIfAvailable { y in
+                Bytes.precedes(UnsafeRawBufferPointer(x), UnsafeRawBufferPointer(y))
             }
         }
         if let result = fast ?? nil { return result }
