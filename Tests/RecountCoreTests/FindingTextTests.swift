@@ -127,6 +127,40 @@ import Testing
         #expect(findings == ReportOrder.sorted(findings, catalog))
     }
 
+    /// Hex ids the duplicate index packs as tokens — a UUID after a prefix, an uppercase UUID,
+    /// SHA-1 digests in both cases — as record_ids and accounts, each record given twice (a
+    /// record_id duplicate) and one a content duplicate under a new record_id: every duplicate's
+    /// finding, built from the index, reads its record_id and account exactly as written.
+    @Test func hexIDsThroughTheIndex() throws {
+        let folder = TempFolder()
+        let ids = [
+            "CDR-5f0c9a7e-3b1d-4c2a-9e8f-0123456789ab", "5F0C9A7E-3B1D-4C2A-9E8F-0123456789AB",
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709", "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709",
+        ]
+        let accounts = ["CUST-0A1B2C3D-4E5F-6A7B-8C9D-0E1F2A3B4C5D", "0123456789abcdef0123456789abcdef"]
+        var text =
+            "record_id,account,plan,service,start,duration_s,volume_bytes,destination,billed_quantity,"
+            + "billed_amount,cycle\n"
+        var expected: [(String, String, Rule)] = []
+        for (index, id) in ids.enumerated() {
+            let account = accounts[index % 2]
+            let row = ",\(account),S,voice,2026-10-05T1\(index):00:00,60,0,8613800138000,60,9.99,\n"
+            text += id + row + id + row
+            expected += [(id, account, .rateInflation), (id, account, .duplicateCharge)]
+        }
+        // Same content as the first record under another id: a duplicate by content.
+        text += "X-1,\(accounts[0]),S,voice,2026-10-05T10:00:00,60,0,8613800138000,60,9.99,\n"
+        expected.append(("X-1", accounts[0], .duplicateCharge))
+        let usage = folder.write("u.csv", text)
+        let catalog = try TariffCatalog.load(path: TestPaths.root + "/testdata/demo/catalog.yaml")
+        let result = try AuditRun.run(
+            AuditConfiguration(
+                catalog: catalog, files: [InputFile(kind: .usage, path: usage)],
+                pipeline: PipelineOptions(threads: 1, maxRejects: 0)))
+        let found = Array(result.findings).map { "\($0.recordID) \($0.account) \($0.rule)" }.sorted()
+        #expect(found == expected.map { "\($0.0) \($0.1) \($0.2)" }.sorted())
+    }
+
     /// An empty account (the decoder allows one) reads back empty on both paths: the stream's
     /// finding and the duplicate's, unpacked from an empty field of its index entry.
     @Test func emptyAccountOnBothPaths() throws {

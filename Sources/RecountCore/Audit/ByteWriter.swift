@@ -187,16 +187,20 @@ struct ByteCursor {
 
     /// Text with each pair of adjacent ASCII digits packed into one byte (0x80 + the pair's
     /// value), after a varint of `encoded length << 1 | 1`. Identifiers such as `U0000001234` take
-    /// about half their bytes. Text with a byte ≥ 0x80 (where a pair byte would be ambiguous) is
-    /// stored as it is, flag 0. A canonical lowercase UUID (`UUIDText`) is a 0 byte — a prefix
+    /// about half their bytes. Hex in the text is packed too, each as a token of a byte no pair
+    /// takes (`HexToken`): a canonical UUID that starts the text or follows a byte that is not
+    /// a hex digit (`CDR-` + a UUID, an uppercase one) as its 16 bytes, and, where no pair
+    /// starts, a run of 16 or more hex digits of one case (a SHA-1 digest) two digits a byte. Text with a byte ≥ 0x80 (where a pair or token byte would be ambiguous) is
+    /// stored as it is, flag 0. A whole text that is a canonical lowercase UUID (`UUIDText`) is a 0 byte — a prefix
     /// neither form writes (a text stored as it is has a byte, so a length) — and its 16 bytes:
-    /// 17 bytes, not 37. Canonical — equal texts give equal bytes, and the encoding decodes back
-    /// to exactly one text — so keys still compare as plain byte ranges.
+    /// 17 bytes, not 37. Canonical — equal texts give equal bytes (the greedy choice at each
+    /// position depends only on the text), and the encoding decodes back to exactly one text —
+    /// so keys still compare as plain byte ranges.
     @inline(__always)
     mutating func packedText(_ field: UnsafeRawBufferPointer) {
         let start = next
         let count = field.count
-        if count == UUIDText.length, let uuid = UUIDText.parse(field.baseAddress!) {
+        if count == UUIDText.length, let (uuid, letters) = UUIDText.parse(field.baseAddress!), letters == .lower {
             start.storeBytes(of: 0 as UInt8, as: UInt8.self)
             (start + 1).storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
             (start + 9).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
@@ -211,6 +215,17 @@ struct ByteCursor {
                 // Eight digits at once (identifiers are mostly digit runs): the same pairs the byte
                 // loop would make, as the greedy pairing only depends on where it starts.
                 if index &+ 8 <= count {
+                    // A UUID here (its first dash 8 bytes on; not after a hex digit, so a digit
+                    // run taken eight at a time never hides one): one byte compared in most texts.
+                    if index &+ UUIDText.length <= count,
+                        source.load(fromByteOffset: index &+ 8, as: UInt8.self) == 0x2D,
+                        index == 0 || !HexToken.isHex(source.load(fromByteOffset: index &- 1, as: UInt8.self)),
+                        let written = HexToken.writeUUID(source + index, to: out)
+                    {
+                        out += written
+                        index &+= UUIDText.length
+                        continue
+                    }
                     let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
                     if DigitLanes.all(word) {
                         let pairs = ByteWriter.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
@@ -254,6 +269,18 @@ struct ByteCursor {
                         out.storeBytes(of: 0x80 &+ digit &* 10 &+ second, as: UInt8.self)
                         index &+= 2
                         out += 1
+                        continue
+                    }
+                }
+                // A run of 16 hex digits from here: its first and last byte are hex (a cheap
+                // filter before the call, which `CDR-2026-…` mostly meets at its `C`).
+                if index &+ HexToken.minimumRun <= count, HexToken.isHex(byte),
+                    HexToken.isHex(source.load(fromByteOffset: index &+ HexToken.minimumRun &- 1, as: UInt8.self))
+                {
+                    let run = HexToken.writeRun(source, from: index, count: count, to: out)
+                    if run.text > 0 {
+                        out += run.written
+                        index &+= run.text
                         continue
                     }
                 }
@@ -355,8 +382,14 @@ struct ByteReader {
         var bytes: UnsafeRawBufferPointer
         var form: Form
 
-        /// Bytes the text takes at most.
-        var textBound: Int { form == .uuid ? UUIDText.length : 2 * bytes.count }
+        /// Bytes the text takes at most: two a byte, but a UUID token's 17 bytes are 36.
+        var textBound: Int {
+            switch form {
+            case .uuid: UUIDText.length
+            case .digitPairs: 2 * bytes.count + 2 * (bytes.count / HexToken.uuidBytes)
+            case .asIs: bytes.count
+            }
+        }
     }
 
     /// The text a `packedText` field holds.
@@ -386,8 +419,16 @@ struct ByteReader {
             return field.bytes.count
         }
         var count = 0
-        for byte in field.bytes {
-            if byte >= 0x80 {
+        var index = 0
+        let bytes = field.bytes
+        while index < bytes.count {
+            let byte = bytes[index]
+            index &+= 1
+            if byte >= HexToken.firstToken {
+                let token = HexToken.read(byte, from: bytes.baseAddress! + index, to: out + count)
+                index &+= token.read
+                count &+= token.text
+            } else if byte >= 0x80 {
                 let pair = byte &- 0x80
                 out[count] = 48 &+ pair / 10
                 out[count &+ 1] = 48 &+ pair % 10
