@@ -200,94 +200,39 @@ struct ByteCursor {
     mutating func packedText(_ field: UnsafeRawBufferPointer) {
         let start = next
         let count = field.count
-        if count == UUIDText.length, let (uuid, letters) = UUIDText.parse(field.baseAddress!), letters == .lower {
-            start.storeBytes(of: 0 as UInt8, as: UInt8.self)
-            (start + 1).storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
-            (start + 9).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
-            next = start + 17
+        if count == UUIDText.length, let (uuid, letters) = UUIDText.parse(field.baseAddress!) {
+            if letters == .lower {
+                start.storeBytes(of: 0 as UInt8, as: UInt8.self)
+                next = start + 1
+            } else {
+                // What the packing below writes for it (one token of 17 bytes), without parsing it twice.
+                start.storeBytes(of: UInt8(HexToken.uuidBytes << 1 | 1), as: UInt8.self)
+                (start + 1).storeBytes(of: HexToken.upperUUID, as: UInt8.self)
+                next = start + 2
+            }
+            next.storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
+            (next + 8).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
+            next += 16
             return
         }
         // Encode after a one-byte prefix (the usual case: fewer than 64 encoded bytes).
         var out = start + 1
         if let source = field.baseAddress {
-            var index = 0
-            while index < count {
-                // Eight digits at once (identifiers are mostly digit runs): the same pairs the byte
-                // loop would make, as the greedy pairing only depends on where it starts.
-                if index &+ 8 <= count {
-                    // A UUID here (its first dash 8 bytes on; not after a hex digit, so a digit
-                    // run taken eight at a time never hides one): one byte compared in most texts.
-                    if index &+ UUIDText.length <= count,
-                        source.load(fromByteOffset: index &+ 8, as: UInt8.self) == 0x2D,
-                        index == 0 || !HexToken.isHex(source.load(fromByteOffset: index &- 1, as: UInt8.self)),
-                        let written = HexToken.writeUUID(source + index, to: out)
-                    {
-                        out += written
-                        index &+= UUIDText.length
-                        continue
-                    }
-                    let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    if DigitLanes.all(word) {
-                        let pairs = ByteWriter.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
-                        out.storeBytes(of: ByteWriter.lowBytesOfLanes(pairs), as: UInt32.self)
-                        index &+= 8
-                        out += 4
-                        continue
-                    }
-                } else if count >= 8 {
-                    // Fewer than eight bytes left: when they are all digits (an identifier's
-                    // tail), their pairs and odd last digit from one overlapping load. The 4-byte
-                    // store may run past the pairs into the reserved slack; later bytes overwrite it.
-                    let left = count &- index
-                    let word =
-                        source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) >> UInt64(64 &- 8 &* left)
-                    if DigitLanes.all(word, lanes: ~0 >> UInt64(64 &- 8 &* left)) {
-                        let pairs = ByteWriter.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
-                        out.storeBytes(of: ByteWriter.lowBytesOfLanes(pairs), as: UInt32.self)
-                        out += left >> 1
-                        if left & 1 == 1 {
-                            out.storeBytes(
-                                of: UInt8(truncatingIfNeeded: word >> UInt64(8 &* (left &- 1))), as: UInt8.self)
-                            out += 1
-                        }
-                        break
-                    }
-                }
-                let byte = source.load(fromByteOffset: index, as: UInt8.self)
-                if byte >= 0x80 {
-                    // Not packable: the text as it is, after `length << 1`.
-                    next = start
-                    varint(UInt64(count) << 1)
-                    next.copyMemory(from: source, byteCount: count)
-                    next += count
-                    return
-                }
-                let digit = byte &- 48
-                if digit < 10, index &+ 1 < count {
-                    let second = source.load(fromByteOffset: index &+ 1, as: UInt8.self) &- 48
-                    if second < 10 {
-                        out.storeBytes(of: 0x80 &+ digit &* 10 &+ second, as: UInt8.self)
-                        index &+= 2
-                        out += 1
-                        continue
-                    }
-                }
-                // A run of 16 hex digits from here: its first and last byte are hex (a cheap
-                // filter before the call, which `CDR-2026-…` mostly meets at its `C`).
-                if index &+ HexToken.minimumRun <= count, HexToken.isHex(byte),
-                    HexToken.isHex(source.load(fromByteOffset: index &+ HexToken.minimumRun &- 1, as: UInt8.self))
-                {
-                    let run = HexToken.writeRun(source, from: index, count: count, to: out)
-                    if run.text > 0 {
-                        out += run.written
-                        index &+= run.text
-                        continue
-                    }
-                }
-                out.storeBytes(of: byte, as: UInt8.self)
-                index &+= 1
-                out += 1
+            // A text under 16 bytes holds no hex token: it takes the loop without their checks
+            // (~25 instructions a record with numbered ids otherwise).
+            let end =
+                count < HexToken.minimumRun
+                ? Self.packPairs(source, count: count, to: out, tokens: false)
+                : Self.packPairs(source, count: count, to: out, tokens: true)
+            guard let end else {
+                // Not packable: the text as it is, after `length << 1`.
+                next = start
+                varint(UInt64(count) << 1)
+                next.copyMemory(from: source, byteCount: count)
+                next += count
+                return
             }
+            out = end
         }
         let encoded = (start + 1).distance(to: out)
         if encoded < 64 {
@@ -306,6 +251,91 @@ struct ByteCursor {
             varint(UInt64(encoded) << 1 | 1)
             next += encoded
         }
+    }
+
+    /// `packedText`'s greedy packing of `count` bytes at `source` to `out` (tokens only when
+    /// `tokens`, which the caller passes as a constant); where the packed bytes end, or nil when
+    /// the text has a byte ≥ 0x80.
+    @inline(__always)
+    private static func packPairs(
+        _ source: UnsafeRawPointer, count: Int, to start: UnsafeMutableRawPointer, tokens: Bool
+    )
+        -> UnsafeMutableRawPointer?
+    {
+        var out = start
+        var index = 0
+        while index < count {
+            // Eight digits at once (identifiers are mostly digit runs): the same pairs the byte
+            // loop would make, as the greedy pairing only depends on where it starts.
+            if index &+ 8 <= count {
+                // A UUID here (its first dash 8 bytes on; not after a hex digit, so a digit
+                // run taken eight at a time never hides one): one byte compared in most texts.
+                if tokens, index &+ UUIDText.length <= count,
+                    source.load(fromByteOffset: index &+ 8, as: UInt8.self) == 0x2D,
+                    index == 0 || !HexToken.isHex(source.load(fromByteOffset: index &- 1, as: UInt8.self)),
+                    let written = HexToken.writeUUID(source + index, to: out)
+                {
+                    out += written
+                    index &+= UUIDText.length
+                    continue
+                }
+                let word = source.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if DigitLanes.all(word) {
+                    let pairs = ByteWriter.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
+                    out.storeBytes(of: ByteWriter.lowBytesOfLanes(pairs), as: UInt32.self)
+                    index &+= 8
+                    out += 4
+                    continue
+                }
+            } else if count >= 8 {
+                // Fewer than eight bytes left: when they are all digits (an identifier's
+                // tail), their pairs and odd last digit from one overlapping load. The 4-byte
+                // store may run past the pairs into the reserved slack; later bytes overwrite it.
+                let left = count &- index
+                let word =
+                    source.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self) >> UInt64(64 &- 8 &* left)
+                if DigitLanes.all(word, lanes: ~0 >> UInt64(64 &- 8 &* left)) {
+                    let pairs = ByteWriter.digitPairs(word, first: 10) &+ 0x0080_0080_0080_0080
+                    out.storeBytes(of: ByteWriter.lowBytesOfLanes(pairs), as: UInt32.self)
+                    out += left >> 1
+                    if left & 1 == 1 {
+                        out.storeBytes(
+                            of: UInt8(truncatingIfNeeded: word >> UInt64(8 &* (left &- 1))), as: UInt8.self)
+                        out += 1
+                    }
+                    break
+                }
+            }
+            let byte = source.load(fromByteOffset: index, as: UInt8.self)
+            // Not packable: the caller stores the text as it is.
+            if byte >= 0x80 { return nil }
+            let digit = byte &- 48
+            if digit < 10, index &+ 1 < count {
+                let second = source.load(fromByteOffset: index &+ 1, as: UInt8.self) &- 48
+                if second < 10 {
+                    out.storeBytes(of: 0x80 &+ digit &* 10 &+ second, as: UInt8.self)
+                    index &+= 2
+                    out += 1
+                    continue
+                }
+            }
+            // A run of 16 hex digits from here: its first and last byte are hex (a cheap
+            // filter before the call, which `CDR-2026-…` mostly meets at its `C`).
+            if tokens, index &+ HexToken.minimumRun <= count, HexToken.isHex(byte),
+                HexToken.isHex(source.load(fromByteOffset: index &+ HexToken.minimumRun &- 1, as: UInt8.self))
+            {
+                let run = HexToken.writeRun(source, from: index, count: count, to: out)
+                if run.text > 0 {
+                    out += run.written
+                    index &+= run.text
+                    continue
+                }
+            }
+            out.storeBytes(of: byte, as: UInt8.self)
+            index &+= 1
+            out += 1
+        }
+        return out
     }
 
     /// ASCII digits packed two to a byte (a lone last digit in the low nibble, 0xF above it),
