@@ -64,7 +64,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(
         name: .customLong("id-format"),
         help:
-            "How ids go on after the prefix: numbered (U0000000042, the default) or uuid (lowercase 8-4-4-4-12 hex, as FreeSWITCH writes them)."
+            "How ids go on after the prefix: numbered (U0000000042, the default), uuid (lowercase 8-4-4-4-12 hex, as FreeSWITCH writes them) or uuid-upper (the same in uppercase hex)."
     )
     var idFormat = RecordIDFormat.numbered.rawValue
 
@@ -87,7 +87,7 @@ struct GenerateCommand: ParsableCommand {
         guard GzipEngine(rawValue: gzipEngine) != nil else { throw ValidationError("--gzip must be isal or zlib") }
         guard Self.parseCycle(cycle) != nil else { throw ValidationError("--cycle must be YYYY-MM") }
         guard RecordIDFormat(rawValue: idFormat) != nil else {
-            throw ValidationError("--id-format must be numbered or uuid")
+            throw ValidationError("--id-format must be numbered, uuid or uuid-upper")
         }
     }
 

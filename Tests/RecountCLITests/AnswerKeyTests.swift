@@ -47,9 +47,11 @@ import Testing
     }
 
     /// Seed 2026 with record ids that share a long prefix, as real ids do (`--id-prefix`); seed 7
-    /// with UUID ids (`--id-format uuid`).
+    /// with UUID ids (`--id-format uuid`); seed 9 with uppercase UUIDs after a prefix, which the
+    /// duplicate index packs as a token inside the text.
     @Test(arguments: [
         (UInt64(1), "", "numbered"), (42, "", "numbered"), (2026, "CDR-2026-10-SW07-", "numbered"), (7, "", "uuid"),
+        (9, "CDR-", "uuid-upper"),
     ])
     func auditFindsExactlyTheAnswerKey(seed: UInt64, idPrefix: String, idFormat: String) throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build the package first: swift build")
@@ -84,8 +86,13 @@ import Testing
         // Every rule is planted, so the comparison covers every rule.
         let rules = Set(expected.map { $0.split(separator: ",")[2] })
         #expect(rules.count == 12)
-        if idFormat == "uuid" {
-            #expect(expected.allSatisfy { $0.split(separator: ",")[1].utf8.count == 36 })
+        if idFormat.hasPrefix("uuid") {
+            #expect(
+                expected.allSatisfy {
+                    let id = $0.split(separator: ",")[1]
+                    return id.hasPrefix(idPrefix) && id.utf8.count == idPrefix.utf8.count + 36
+                        && (idFormat == "uuid" ? id.lowercased() : id.uppercased()) == id
+                })
         } else {
             #expect(
                 expected.allSatisfy {

@@ -269,18 +269,19 @@ import Testing
         #expect(key.count > 1 && key.dropFirst().allSatisfy { $0.split(separator: ",")[1].hasPrefix("CDR-2026-10-") })
     }
 
-    /// `--id-format uuid` writes each id as a version-4-shaped UUID that is a one-to-one function
-    /// of the numbered id: the data files line up row by row with the numbered set's, every id
-    /// swapped for its UUID and nothing else changed; the answer key holds the same rows, sorted
-    /// by the new ids' text.
-    @Test func uuidIDsChangeNothingButTheIDs() throws {
+    /// `--id-format uuid` (and `uuid-upper`) writes each id as a version-4-shaped UUID that is a
+    /// one-to-one function of the numbered id: the data files line up row by row with the
+    /// numbered set's, every id swapped for its UUID and nothing else changed; the answer key
+    /// holds the same rows, sorted by the new ids' text.
+    @Test(arguments: [RecordIDFormat.uuid, .uuidUpper])
+    func uuidIDsChangeNothingButTheIDs(format: RecordIDFormat) throws {
         let numberedFolder = Support.temporaryFolder("numbered")
         try Support.generate(Support.options(numberedFolder))
         let uuidFolder = Support.temporaryFolder("uuid")
         var options = Support.options(uuidFolder)
-        options.idFormat = .uuid
+        options.idFormat = format
         try Support.generate(options)
-        let uuids = RecordID(format: .uuid)
+        let uuids = RecordID(format: format)
         func uuid(of numbered: Substring) -> String {
             uuids.text(numbered.first == "U" ? .usage : .charge, Int64(numbered.dropFirst())!)
         }
@@ -333,6 +334,12 @@ import Testing
         let byKey = keyed.sorted { $0.key < $1.key }.map(\.text)
         #expect(byKey == keyed.map(\.text).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         #expect(RecordID(prefix: "CDR-", format: .uuid).text(.usage, 42) == "CDR-" + ids.text(.usage, 42))
+        // uuid-upper: the same UUIDs in uppercase, in the same order.
+        let upper = RecordID(format: .uuidUpper)
+        for number in [Int64(0), 1, 42, 99_999] {
+            #expect(upper.text(.usage, number) == ids.text(.usage, number).uppercased())
+            #expect(upper.sortKey(.charge, number) == ids.sortKey(.charge, number))
+        }
     }
 
     @Test func refusesANonEmptyFolderWithoutForce() throws {

@@ -78,8 +78,8 @@ struct RecordID: Sendable {
         case .numbered:
             writer.byte(kind == .usage ? UInt8(ascii: "U") : UInt8(ascii: "C"))
             writer.padded(number, width: Self.digits)
-        case .uuid:
-            Self.withUUIDText(Self.uuid(kind, number)) { writer.bytes($0) }
+        case .uuid, .uuidUpper:
+            Self.withUUIDText(Self.uuid(kind, number), letters: format.letters) { writer.bytes($0) }
         }
     }
 
@@ -89,9 +89,11 @@ struct RecordID: Sendable {
             let digitsText = String(number)
             return String(decoding: prefix, as: UTF8.self) + (kind == .usage ? "U" : "C")
                 + String(repeating: "0", count: max(0, Self.digits - digitsText.count)) + digitsText
-        case .uuid:
+        case .uuid, .uuidUpper:
             return String(decoding: prefix, as: UTF8.self)
-                + Self.withUUIDText(Self.uuid(kind, number)) { String(decoding: $0, as: UTF8.self) }
+                + Self.withUUIDText(Self.uuid(kind, number), letters: format.letters) {
+                    String(decoding: $0, as: UTF8.self)
+                }
         }
     }
 
@@ -101,7 +103,7 @@ struct RecordID: Sendable {
     func sortKey(_ kind: RecordKind, _ number: Int64) -> (UInt64, UInt64) {
         switch format {
         case .numbered: return (UInt64(number), 0)
-        case .uuid: return Self.uuid(kind, number)
+        case .uuid, .uuidUpper: return Self.uuid(kind, number)
         }
     }
 
@@ -124,17 +126,24 @@ struct RecordID: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// The canonical text of the UUID (`UUIDText`).
-    static func withUUIDText<Result>(_ uuid: (UInt64, UInt64), _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+    /// The canonical text of the UUID (`UUIDText`), its hex letters in `letters`' case.
+    static func withUUIDText<Result>(
+        _ uuid: (UInt64, UInt64), letters: UUIDText.Letters = .lower, _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
         withUnsafeTemporaryAllocation(byteCount: UUIDText.length, alignment: 2) { text in
-            UUIDText.write(uuid, to: text.baseAddress!)
+            UUIDText.write(uuid, to: text.baseAddress!, letters: letters)
             return body(UnsafeRawBufferPointer(text))
         }
     }
 }
 
 /// How generated record_ids and item_ids are written after their prefix (`--id-format`):
-/// `numbered` (`U0000000042`) or `uuid` (`3f2b…-…`, a version-4-shaped UUID).
+/// `numbered` (`U0000000042`), `uuid` (`3f2b…-…`, a version-4-shaped UUID) or `uuid-upper` (the
+/// same UUID in uppercase hex, as some switches and Windows-based systems write them).
 public enum RecordIDFormat: String, Sendable, CaseIterable {
     case numbered, uuid
+    case uuidUpper = "uuid-upper"
+
+    /// The case of a UUID format's hex letters.
+    var letters: UUIDText.Letters { self == .uuidUpper ? .upper : .lower }
 }
