@@ -203,16 +203,14 @@ struct ByteCursor {
         if count == UUIDText.length, let (uuid, letters) = UUIDText.parse(field.baseAddress!) {
             if letters == .lower {
                 start.storeBytes(of: 0 as UInt8, as: UInt8.self)
-                next = start + 1
+                (start + 1).storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
+                (start + 9).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
+                next = start + 17
             } else {
-                // What the packing below writes for it (one token of 17 bytes), without parsing it twice.
+                // What the packing below writes for it (its one token), without parsing it twice.
                 start.storeBytes(of: UInt8(HexToken.uuidBytes << 1 | 1), as: UInt8.self)
-                (start + 1).storeBytes(of: HexToken.upperUUID, as: UInt8.self)
-                next = start + 2
+                next = start + 1 + HexToken.write(uuid, letters: letters, to: start + 1)
             }
-            next.storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
-            (next + 8).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
-            next += 16
             return
         }
         // Encode after a one-byte prefix (the usual case: fewer than 64 encoded bytes).

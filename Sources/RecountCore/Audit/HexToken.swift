@@ -32,6 +32,12 @@ enum HexToken {
     @inline(never)
     static func writeUUID(_ text: UnsafeRawPointer, to out: UnsafeMutableRawPointer) -> Int? {
         guard let (uuid, letters) = UUIDText.parse(text) else { return nil }
+        return write(uuid, letters: letters, to: out)
+    }
+
+    /// Writes the token of a parsed UUID (17 bytes); returns its size.
+    @inline(__always)
+    static func write(_ uuid: (UInt64, UInt64), letters: UUIDText.Letters, to out: UnsafeMutableRawPointer) -> Int {
         out.storeBytes(of: letters == .lower ? lowerUUID : upperUUID, as: UInt8.self)
         (out + 1).storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
         (out + 9).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)

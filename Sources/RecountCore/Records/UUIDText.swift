@@ -11,7 +11,8 @@ enum UUIDText {
     /// The UUID whose canonical text is the 36 bytes at `text`, and the case of its hex letters
     /// (digits only count as lowercase); nil for any other text (mixed case, a dash out of place,
     /// another character). Eight characters at a time: the four groups of hex as four words.
-    /// Out of line: inlined into the key writer, it cost other identifiers ~30 instructions a row.
+    /// Out of line: a text calls it at most once (a 36-byte text, or a dash where a UUID's first
+    /// one goes), so its ~250 instructions need not sit inlined in the key writer twice.
     @inline(never)
     static func parse(_ text: UnsafeRawPointer) -> (value: (UInt64, UInt64), letters: Letters)? {
         guard text.load(fromByteOffset: 8, as: UInt8.self) == 0x2D,
