@@ -104,8 +104,8 @@ struct SubscriptionIndexBuilder {
     var orderCount: Int { keyOf.count }
 
     mutating func add(_ batch: SubscriptionBatch) {
-        batch.keys.forEachKey { row, key in
-            keyOf.append(UInt32(keys.intern(key)))
+        keys.intern(batch.keys) { row, number in
+            keyOf.append(UInt32(number))
             orderedAt.append(batch.orderedAt[row])
             confirmedAt.append(batch.confirmedAt[row])
             cancelledAt.append(batch.cancelledAt[row])
