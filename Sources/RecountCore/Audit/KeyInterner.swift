@@ -57,19 +57,19 @@ struct KeyInterner: Sendable {
 
     @inline(__always)
     private func find(_ key: KeyParts, hash: UInt64) -> Int? {
-        arena.withUnsafeBytes { arena in
-            let mask = slots.count - 1
-            let tag = hash >> 32
-            var index = home(tag)
-            while true {
-                let slot = slots[index]
-                if slot == 0 { return nil }
-                if slot >> 32 == tag {
-                    let number = Int(slot & 0xffff_ffff) - 1
-                    if matches(number, key, arena) { return number }
-                }
-                index = (index + 1) & mask
+        // The arena is opened only for a slot whose tag matches: a new key usually meets none,
+        // and a closure per probe cost a retain and release of the tables per key.
+        let mask = slots.count - 1
+        let tag = hash >> 32
+        var index = home(tag)
+        while true {
+            let slot = slots[index]
+            if slot == 0 { return nil }
+            if slot >> 32 == tag {
+                let number = Int(slot & 0xffff_ffff) - 1
+                if arena.withUnsafeBytes({ matches(number, key, $0) }) { return number }
             }
+            index = (index + 1) & mask
         }
     }
 
