@@ -203,8 +203,7 @@ struct ByteCursor {
         if count == UUIDText.length, let (uuid, letters) = UUIDText.parse(field.baseAddress!) {
             if letters == .lower {
                 start.storeBytes(of: 0 as UInt8, as: UInt8.self)
-                (start + 1).storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
-                (start + 9).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
+                UUIDText.store(uuid, to: start + 1)
                 next = start + 17
             } else {
                 // What the packing below writes for it (its one token), without parsing it twice.
@@ -433,11 +432,7 @@ struct ByteReader {
     /// bytes; returns the text's length.
     static func unpack(_ field: PackedField, into out: UnsafeMutablePointer<UInt8>) -> Int {
         if field.form == .uuid {
-            let uuid = (
-                UInt64(bigEndian: field.bytes.loadUnaligned(as: UInt64.self)),
-                UInt64(bigEndian: field.bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            )
-            UUIDText.write(uuid, to: UnsafeMutableRawPointer(out))
+            UUIDText.write(UUIDText.load(from: field.bytes.baseAddress!), to: UnsafeMutableRawPointer(out))
             return UUIDText.length
         }
         guard field.form == .digitPairs else {

@@ -39,8 +39,7 @@ enum HexToken {
     @inline(__always)
     static func write(_ uuid: (UInt64, UInt64), letters: UUIDText.Letters, to out: UnsafeMutableRawPointer) -> Int {
         out.storeBytes(of: letters == .lower ? lowerUUID : upperUUID, as: UInt8.self)
-        (out + 1).storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
-        (out + 9).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
+        UUIDText.store(uuid, to: out + 1)
         return uuidBytes
     }
 
@@ -77,11 +76,9 @@ enum HexToken {
         -> (read: Int, text: Int)
     {
         if token <= upperUUID {
-            let uuid = (
-                UInt64(bigEndian: payload.loadUnaligned(as: UInt64.self)),
-                UInt64(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            )
-            UUIDText.write(uuid, to: UnsafeMutableRawPointer(out), letters: token == lowerUUID ? .lower : .upper)
+            UUIDText.write(
+                UUIDText.load(from: payload), to: UnsafeMutableRawPointer(out),
+                letters: token == lowerUUID ? .lower : .upper)
             return (uuidBytes - 1, UUIDText.length)
         }
         let pairs = Int(payload.load(as: UInt8.self))

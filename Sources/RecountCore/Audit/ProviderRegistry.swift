@@ -67,8 +67,8 @@ struct ProviderRegistryBuilder {
     private var validTo: [Int64] = []
 
     mutating func add(_ batch: ProviderBatch) {
-        batch.keys.forEachKey { row, key in
-            let number = keys.intern(key)
+        // The batch hashed its keys already.
+        keys.intern(batch.keys) { row, number in
             guard batch.licensed[row] else { return }
             keyOf.append(UInt32(number))
             validFrom.append(batch.validFrom[row])

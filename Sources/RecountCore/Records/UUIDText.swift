@@ -63,6 +63,23 @@ enum UUIDText {
         return (ByteWriter.lowBytesOfLanes(pairs).byteSwapped, digit | lowerLetter == high, digit | upperLetter == high)
     }
 
+    /// The UUID's 16 bytes, big-endian (the order its text spells them, so the bytes compare as
+    /// the texts do), stored at `out` — how the duplicate index keeps one.
+    @inline(__always)
+    static func store(_ uuid: (UInt64, UInt64), to out: UnsafeMutableRawPointer) {
+        out.storeBytes(of: uuid.0.bigEndian, as: UInt64.self)
+        (out + 8).storeBytes(of: uuid.1.bigEndian, as: UInt64.self)
+    }
+
+    /// The UUID `store` wrote at `bytes`.
+    @inline(__always)
+    static func load(from bytes: UnsafeRawPointer) -> (UInt64, UInt64) {
+        (
+            UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+            UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        )
+    }
+
     /// Writes the canonical text of `uuid` at `out` (36 bytes): two hex digits a byte from a table.
     @inline(__always)
     static func write(_ uuid: (UInt64, UInt64), to out: UnsafeMutableRawPointer, letters: Letters = .lower) {
