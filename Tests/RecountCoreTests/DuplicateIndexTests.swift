@@ -314,7 +314,7 @@ import Testing
             let tag = (hash << 8) >> 36
             expected[Int(hash >> 56)].append(tag << 36 | UInt64(reference))
         }
-        #expect(keys.bytes > 2 * HugePageMemory.hugePage)
+        #expect(keys.bytes > 2 * PageMemory.hugePage)
         for partition in 0..<KeyPartitions.count {
             var seen: [UInt64] = []
             keys.forEachBlock(partition) { seen.append(contentsOf: $0) }

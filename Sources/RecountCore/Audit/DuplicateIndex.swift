@@ -156,8 +156,8 @@ final class DuplicateIndex {
 
 /// Tagged references to arena entries, split by the key hash's top byte into 256 partitions,
 /// each a list of fixed blocks (appends never copy). A value packs 28 more bits of the hash
-/// (bits 28–55) above a 36-bit reference. The blocks are carved from 2 MiB huge-page slabs
-/// (`BlockSlabs`): from malloc, every 4 KiB of them cost a page fault (~40k in a 10M-row run).
+/// (bits 28–55) above a 36-bit reference. The blocks are carved from 2 MiB slabs
+/// (`BlockSlabs`), mapped and unmapped whole, not malloc'd one by one.
 ///
 /// `@unchecked Sendable`: while `finish()` resolves, tasks only read, and nothing appends.
 struct KeyPartitions: @unchecked Sendable {
@@ -237,17 +237,18 @@ struct KeyPartitions: @unchecked Sendable {
     }
 }
 
-/// Fixed-size blocks carved from 2 MiB huge-page slabs. Blocks are never freed one by one:
+/// Fixed-size blocks carved from 2 MiB slabs in small pages: the blocks are filled in order, so
+/// huge pages would only make their fresh memory dearer (see `PageMemory`). Blocks are never freed one by one:
 /// `release()` frees every slab at once. A class, so the copies of the structs that hold it
 /// share one list and a second `release()` frees nothing twice.
 final class BlockSlabs: @unchecked Sendable {
     private let blockSize: Int
     private var slabs: [UnsafeMutableRawPointer] = []
-    private var used = HugePageMemory.hugePage
+    private var used = PageMemory.hugePage
 
     /// `blockSize` divides 2 MiB.
     init(blockSize: Int) {
-        precondition(blockSize > 0 && HugePageMemory.hugePage % blockSize == 0, "slab block size must divide 2 MiB")
+        precondition(blockSize > 0 && PageMemory.hugePage % blockSize == 0, "slab block size must divide 2 MiB")
         self.blockSize = blockSize
     }
 
@@ -255,8 +256,8 @@ final class BlockSlabs: @unchecked Sendable {
 
     /// A zeroed block of `blockSize` bytes, valid until `release()`.
     func allocate() -> UnsafeMutableRawPointer {
-        if used == HugePageMemory.hugePage {
-            slabs.append(HugePageMemory.allocate(byteCount: HugePageMemory.hugePage))
+        if used == PageMemory.hugePage {
+            slabs.append(PageMemory.allocate(byteCount: PageMemory.hugePage, paging: .small))
             used = 0
         }
         let block = slabs[slabs.count - 1] + used
@@ -265,9 +266,9 @@ final class BlockSlabs: @unchecked Sendable {
     }
 
     func release() {
-        for slab in slabs { HugePageMemory.deallocate(slab, byteCount: HugePageMemory.hugePage) }
+        for slab in slabs { PageMemory.deallocate(slab, byteCount: PageMemory.hugePage) }
         slabs = []
-        used = HugePageMemory.hugePage
+        used = PageMemory.hugePage
     }
 }
 
@@ -417,7 +418,7 @@ struct SlotTable {
     init(capacityBits: Int) {
         precondition((4...28).contains(capacityBits), "duplicate index partition table out of range")
         self.capacityBits = capacityBits
-        slots = HugePageMemory.allocate(byteCount: (1 << capacityBits) * 8).bindMemory(
+        slots = PageMemory.allocate(byteCount: (1 << capacityBits) * 8, paging: .huge).bindMemory(
             to: UInt64.self, capacity: 1 << capacityBits)
     }
 
@@ -457,5 +458,5 @@ struct SlotTable {
     /// Puts `value`'s reference in place of the slot's (same key, same tag).
     func replace(_ slot: Int, with value: UInt64) { slots[slot] = value &+ 1 }
 
-    func release() { HugePageMemory.deallocate(UnsafeMutableRawPointer(slots), byteCount: bytes) }
+    func release() { PageMemory.deallocate(UnsafeMutableRawPointer(slots), byteCount: bytes) }
 }

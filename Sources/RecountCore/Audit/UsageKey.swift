@@ -216,13 +216,13 @@ final class EntryBlock: @unchecked Sendable {
     /// Bytes handed over so far; only the builder writing the block moves it.
     fileprivate(set) var used = 0
 
-    /// Zeroed memory, in 2 MiB pages when large.
+    /// Zeroed memory in small pages: it is written once, in order (see `PageMemory`).
     init(byteCount: Int) {
         self.byteCount = max(byteCount, 1)
-        base = HugePageMemory.allocate(byteCount: self.byteCount)
+        base = PageMemory.allocate(byteCount: self.byteCount, paging: .small)
     }
 
-    deinit { HugePageMemory.deallocate(base, byteCount: byteCount) }
+    deinit { PageMemory.deallocate(base, byteCount: byteCount) }
 }
 
 /// One worker's supply of entry blocks: the block being filled passes from one chunk's builder

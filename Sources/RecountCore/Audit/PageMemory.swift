@@ -2,15 +2,29 @@
     import Glibc
 #endif
 
-/// Zeroed memory for the duplicate index's big tables, mapped directly and marked for 2 MiB
-/// pages. The index probes tables of hundreds of megabytes at random: with 4 KiB pages nearly
-/// every probe also misses the TLB, and every fresh page costs a fault. `mmap` also returns the
-/// memory already zeroed, so a new table needs no clearing pass.
-enum HugePageMemory {
+/// Zeroed memory for the duplicate index's big tables and blocks, mapped directly: `mmap`
+/// returns it already zeroed, so nothing needs a clearing pass, and `munmap` gives it back at
+/// once instead of leaving it to the allocator.
+///
+/// Which page size each use asks for was measured, not assumed. On this project's VMs the guest
+/// hands freed memory back to the host in 2 MiB blocks (`virtio_balloon` free page reporting),
+/// and a fresh 2 MiB page then costs far more than 512 fresh 4 KiB ones (a C program touching
+/// 600 MB after 8 s idle: 318 MB/s with `MADV_HUGEPAGE`, 2.27 GB/s without). Memory that is
+/// written once in order (entry blocks, reference slabs) is therefore mapped in small pages;
+/// only the tables probed at random, which are also freed and mapped again within the run and
+/// so meet warm memory, ask for huge pages (see README, "Fresh pages are a cost of their own").
+enum PageMemory {
     static let hugePage = 2 << 20
 
+    enum Paging {
+        /// 2 MiB pages where the kernel can give them: fewer TLB misses for random probes.
+        case huge
+        /// The kernel's 4 KiB pages, whatever the system's transparent-huge-page default.
+        case small
+    }
+
     /// `byteCount` zeroed bytes, 2 MiB-aligned when at least that large; free with `deallocate`.
-    static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
+    static func allocate(byteCount: Int, paging: Paging) -> UnsafeMutableRawPointer {
         guard byteCount >= hugePage else {
             let small = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
             small.initializeMemory(as: UInt8.self, repeating: 0, count: byteCount)
@@ -29,8 +43,8 @@ enum HugePageMemory {
         let tail = address + mapped - (aligned + byteCount)
         if tail > 0 { munmap(UnsafeMutableRawPointer(bitPattern: aligned + byteCount), tail) }
         let memory = UnsafeMutableRawPointer(bitPattern: aligned)!
-        // Advice only: without transparent huge pages the memory works the same, just slower.
-        _ = madvise(memory, byteCount, MADV_HUGEPAGE)
+        // Advice only: the memory works the same either way, only its cost differs.
+        _ = madvise(memory, byteCount, paging == .huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE)
         return memory
     }
 
