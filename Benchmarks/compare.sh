@@ -25,7 +25,12 @@ command -v pigz >/dev/null || need_apt+=(pigz)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}"
 fi
-python3 -c 'import duckdb, polars' 2>/dev/null || python3 -m pip install -q duckdb polars
+if ! python3 -c 'import duckdb, polars' 2>/dev/null; then
+    python3 -m pip --version >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq python3-pip; }
+    # Debian marks its Python as externally managed (PEP 668): a plain `pip install` refuses.
+    python3 -m pip install -q duckdb polars 2>/dev/null ||
+        python3 -m pip install -q --break-system-packages duckdb polars
+fi
 
 # --- build and data ----------------------------------------------------------------------
 (cd "$ROOT" && swift build -c release 2>&1 | tail -1)
