@@ -149,7 +149,9 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
     private var maxQueuedJobs = 1
 
     // Shared state, guarded by `monitor`.
-    private let monitor = NSCondition()
+    private let monitor = PipelineMonitor()
+    /// Producers waiting for room in the job queue: a worker taking a job wakes them only then.
+    private var producersWaitingForRoom = 0
     private var nextFile = 0
     /// Chunks to work on, from `jobsHead` on. A taken slot is emptied at once, so that its
     /// buffer goes back (or, a finished file's, is freed) when its worker is done: the array is
@@ -232,14 +234,14 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
             } else {
                 batch = results
                 results.removeAll(keepingCapacity: true)
-                if !batch.isEmpty { monitor.broadcast() }  // wake workers held by back-pressure
+                if !batch.isEmpty { monitor.wakeAll(.backPressure) }
             }
             let finished =
                 producersRunning == 0 && jobsHead == jobs.count && jobsInFlight == 0
                 && results.isEmpty && (!ordered || readyOrdered.isEmpty || stopAfter != nil)
             if batch.isEmpty {
                 if finished { break }
-                monitor.wait()
+                monitor.wait(.consumer)
                 continue
             }
             monitor.unlock()
@@ -328,7 +330,7 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
         monitor.lock()
         if let failure { failures.append((position, failure)) }
         if stopAfter == nil || position < stopAfter! { stopAfter = position }
-        monitor.broadcast()
+        monitor.wakeEveryone()
         monitor.unlock()
     }
 
@@ -356,7 +358,7 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
             let stopped = stopAfter.map { fileIndex > $0.file } ?? false
             if fileIndex >= files.count || stopped {
                 producersRunning -= 1
-                monitor.broadcast()
+                monitor.wakeEveryone()
                 monitor.unlock()
                 return
             }
@@ -392,7 +394,9 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
                         poolCreated += 1
                     } else {
                         monitor.lock()
-                        while returned.buffers.isEmpty { monitor.wait() }
+                        returned.producerWaiting = true
+                        while returned.buffers.isEmpty { monitor.wait(.producers) }
+                        returned.producerWaiting = false
                         pool.append(contentsOf: returned.buffers)
                         returned.buffers.removeAll()
                         monitor.unlock()
@@ -406,12 +410,14 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
                 }
                 monitor.lock()
                 while jobs.count - jobsHead >= maxQueuedJobs, stopAfter.map({ position <= $0 }) ?? true {
-                    monitor.wait()
+                    producersWaitingForRoom += 1
+                    monitor.wait(.producers)
+                    producersWaitingForRoom -= 1
                 }
                 jobs.append(ChunkJob(position: position, layout: layout, buffer: buffer))
                 bufferHomes[ObjectIdentifier(buffer)] = returned
                 compressedOffsets[fileIndex] = source.offset
-                monitor.broadcast()
+                monitor.wake(.workers)
                 monitor.unlock()
                 sequence += 1
             }
@@ -426,13 +432,15 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
         }
         monitor.lock()
         chunkCounts[fileIndex] = sequence
-        monitor.broadcast()
+        monitor.wake(.consumer)
         monitor.unlock()
     }
 
     /// Buffers a file's workers have finished with, waiting for its producer.
     private final class BufferReturn {
         var buffers: [ChunkBuffer] = []
+        /// The file's producer waits for one of these buffers: a worker returning one wakes it.
+        var producerWaiting = false
     }
 
     private var bufferHomes: [ObjectIdentifier: BufferReturn] = [:]
@@ -442,15 +450,15 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
     private func work(_ worker: Worker) {
         while true {
             monitor.lock()
-            while jobsHead == jobs.count && producersRunning > 0 { monitor.wait() }
+            while jobsHead == jobs.count && producersRunning > 0 { monitor.wait(.workers) }
             if jobsHead == jobs.count {
-                monitor.broadcast()
+                monitor.wakeAll(.workers)
                 monitor.unlock()
                 return
             }
             let job = jobs[jobsHead].take()!
             jobsHead += 1
-            monitor.broadcast()  // a producer may be waiting for room in the queue
+            if producersWaitingForRoom > 0 { monitor.wakeAll(.producers) }
             if jobsHead > 1024, jobsHead * 2 > jobs.count {
                 jobs.removeFirst(jobsHead)
                 jobsHead = 0
@@ -464,7 +472,7 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
             monitor.lock()
             // Back-pressure: a consumer slower than the workers (the duplicate index merges on one
             // thread) must not let finished partials pile up without bound.
-            while !ordered, results.count >= maxPendingResults { monitor.wait() }
+            while !ordered, results.count >= maxPendingResults { monitor.wait(.backPressure) }
             jobsInFlight -= 1
             if let partial {
                 if ordered {
@@ -475,8 +483,10 @@ public final class ChunkPipeline<Partial: ChunkPartial>: @unchecked Sendable {
             }
             if let home = bufferHomes.removeValue(forKey: ObjectIdentifier(job.buffer)) {
                 home.buffers.append(job.buffer)
+                if home.producerWaiting { monitor.wakeAll(.producers) }
             }
-            monitor.broadcast()
+            // The consumer waits for a partial, or for the last job in flight to end.
+            monitor.wake(.consumer)
             monitor.unlock()
         }
     }
