@@ -601,6 +601,58 @@ final class SeenFiles: @unchecked Sendable {
         #expect(cycle == 202_611)
     }
 
+    /// Every wait of the pipeline met on purpose — a consumer slower than the workers (they hold
+    /// finished partials, and so their buffers, until it takes some), workers slower than the
+    /// inflaters (the job queue fills), many small files (inflaters move from file to file) —
+    /// and still every chunk of every file reaches the consumer exactly once, in both modes.
+    @Test(arguments: threadCounts, [false, true])
+    func everyChunkOnceWhateverWaits(threads: Int, ordered: Bool) throws {
+        let folder = TempFolder()
+        var files: [InputFile] = []
+        var expectedRows: [Int] = []
+        for file in 0..<7 {
+            var fixture = RejectFixture()
+            let rows = 1200 + 130 * file
+            for index in 0..<rows { fixture.add(RejectFixture.row(index)) }
+            files.append(InputFile(kind: .usage, path: folder.write("u\(file).csv", fixture.text)))
+            expectedRows.append(rows)
+        }
+        let pipeline = ChunkPipeline<CollectingPartial>(
+            files: files, options: PipelineOptions(threads: threads, chunkSize: 48),
+            makeWorker: {
+                let reader = RowReader()
+                var jobs = 0
+                return { job in
+                    jobs += 1
+                    // Every third job is slow: the inflaters fill the queue meanwhile.
+                    if jobs % 3 == 0 { usleep(300) }
+                    var partial = CollectingPartial()
+                    partial.lineCount = reader.forEachRow(job, rowsRead: &partial.rowsRead, rejects: &partial.rejects) {
+                        (_) throws(RowError) in
+                    }
+                    return partial
+                }
+            })
+        var seen: [ChunkPosition: Int] = [:]
+        var rowsPerFile = [Int](repeating: 0, count: files.count)
+        var consumed = 0
+        let report = try pipeline.run(ordered: ordered) { (position, partial) throws(InputError) in
+            seen[position, default: 0] += 1
+            rowsPerFile[position.file] += partial.rowsRead
+            consumed += 1
+            // A slow consumer now and then: finished partials pile up behind it.
+            if consumed % 5 == 0 { usleep(1500) }
+        }
+        #expect(rowsPerFile == expectedRows)
+        #expect(report.files.map(\.rowsRead) == expectedRows)
+        #expect(seen.values.allSatisfy { $0 == 1 })
+        for (file, stats) in report.files.enumerated() {
+            #expect(stats.chunks > 10, "file \(file) must span many chunks")
+            #expect((0..<stats.chunks).allSatisfy { seen[ChunkPosition(file: file, sequence: $0)] == 1 })
+        }
+        #expect(seen.count == report.files.map(\.chunks).reduce(0, +))
+    }
+
     /// Every kind through validate: good rows pass, bad rows name their column.
     @Test(arguments: threadCounts)
     func allKinds(threads: Int) throws {
