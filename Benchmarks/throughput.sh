@@ -13,6 +13,7 @@
 #                  bytes a Swift string holds inline
 #        compare — compare.sh's set: 10M usage rows in 4 files, 10,000 accounts, 6% findings
 #        compare-uuid — the same with UUID record_ids (`--id-format uuid`)
+# Last, the compare set paired with `pigz -dc` (PAIRS pairs, default 8): the README's "paired" column.
 # A command that fails stops the script with its message (exit 1): no timing of a failure.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -104,3 +105,8 @@ report charges "$rows" "${files[@]}"
 result=$(best c "$R" audit --catalog "$C/catalog.yaml" --charges "$C/charges" --subscriptions "$C/subscriptions.csv.gz" --providers "$C/providers.csv" --out "$WORK/audit")
 line charges "$rows" "$bytes" "recount audit (charges+subs+prov)" "$result"
 echo "charges set: $items charge items + $orders subscription orders (rows/s counts both)"
+# The compare set's steadier figure, the README's "paired" column: PAIRS (default 8) alternating
+# pairs of `pigz -dc` and the audit, and their median ratio (Benchmarks/paired.sh).
+echo "compare set, paired with pigz -dc:"
+"$ROOT/Benchmarks/paired.sh" "${PAIRS:-8}" "$DATA/compare/usage/*.gz" \
+    audit --catalog "$DATA/compare/catalog.yaml" --usage "$DATA/compare/usage" --out "$WORK/paired"
