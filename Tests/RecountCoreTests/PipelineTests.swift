@@ -7,10 +7,11 @@ import Testing
 /// file that would make more chunks, or a chunk that would hold more rows, stops the run with a
 /// message naming the file and what to do — not orders that silently overlap.
 @Suite struct ChunkLimitTests {
-    static func rows(_ count: Int, _ folder: TempFolder) throws -> [InputFile] {
+    /// A usage file `name` of `count` good rows in `folder`.
+    static func rows(_ count: Int, _ folder: TempFolder, name: String = "u.csv") throws -> [InputFile] {
         var fixture = RejectFixture()
         for index in 0..<count { fixture.add(RejectFixture.row(index)) }
-        let path = folder.path + "/u.csv"
+        let path = folder.path + "/" + name
         try fixture.text.write(toFile: path, atomically: true, encoding: .utf8)
         return [InputFile(kind: .usage, path: path)]
     }
@@ -611,10 +612,8 @@ final class SeenFiles: @unchecked Sendable {
         var files: [InputFile] = []
         var expectedRows: [Int] = []
         for file in 0..<7 {
-            var fixture = RejectFixture()
             let rows = 1200 + 130 * file
-            for index in 0..<rows { fixture.add(RejectFixture.row(index)) }
-            files.append(InputFile(kind: .usage, path: folder.write("u\(file).csv", fixture.text)))
+            files += try ChunkLimitTests.rows(rows, folder, name: "u\(file).csv")
             expectedRows.append(rows)
         }
         let pipeline = ChunkPipeline<CollectingPartial>(
